@@ -1,0 +1,71 @@
+"""Test helpers: put canonical rows straight into a workspace."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from cxdash.workspace import Workspace
+
+_SCALES = {"nps": (0.0, 10.0), "csat": (1.0, 5.0), "ces": (1.0, 7.0), "rating": (1.0, 5.0), "overall": (1.0, 5.0)}
+
+
+def add_feedback(ws: Workspace, records: list[dict[str, Any]], import_id: str = "test") -> None:
+    """Insert feedback rows; each record needs ``metric`` and ``value``, the rest has defaults.
+
+    ``score`` is computed from the scale (``scale_min``/``scale_max`` or the metric's usual one).
+    """
+    rows = []
+    for i, r in enumerate(records, start=2):
+        lo, hi = r.get("scale_min"), r.get("scale_max")
+        if lo is None or hi is None:
+            lo, hi = _SCALES[r["metric"]]
+        value = r.get("value")
+        score = None if value is None else (float(value) - lo) / (hi - lo) * 100.0
+        segs = r.get("segments") or {}
+        rows.append(
+            (
+                r.get("import_id", import_id),
+                r.get("source_row", i),
+                str(r.get("response_id", f"{import_id}-{i}")),
+                "response_id" in r,
+                r.get("respondent_id"),
+                r.get("ts", datetime(2025, 1, 1)),
+                r.get("stage"),
+                r.get("touchpoint"),
+                r.get("channel"),
+                list(segs.keys()),
+                list(segs.values()),
+                r["metric"],
+                None if value is None else str(value),
+                value,
+                lo,
+                hi,
+                score,
+                r.get("comment"),
+                r.get("language"),
+                list(r.get("themes") or []),
+                r.get("theme_source"),
+                json.dumps(r.get("extra") or {}),
+            )
+        )
+    with ws.transaction() as cur:
+        cur.executemany(
+            "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, map(?, ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+
+def add_touchpoints(ws: Workspace, records: list[dict[str, Any]]) -> None:
+    """Insert touchpoint-map rows (``touchpoint`` required)."""
+    cols = [
+        "touchpoint", "stage", "stage_order", "channel", "provider", "owner", "importance",
+        "pillar", "target", "target_unit", "target_metric", "description", "import_id",
+    ]
+    with ws.transaction() as cur:
+        for r in records:
+            cur.execute(
+                f"INSERT INTO touchpoints ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [r.get(c) for c in cols],
+            )
