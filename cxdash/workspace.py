@@ -31,6 +31,7 @@ CREATE TABLE imports (
     file_name     VARCHAR NOT NULL,
     sha256        VARCHAR NOT NULL,
     sheet         VARCHAR,
+    fingerprint   VARCHAR,                   -- source layout (normalised header) of the first sheet
     layout        VARCHAR,                   -- long | wide
     header_rows   INTEGER,
     mapping       JSON,                      -- canonical field -> source column
@@ -50,6 +51,7 @@ CREATE TABLE imports (
 
 CREATE TABLE feedback (
     import_id     VARCHAR NOT NULL,
+    sheet         VARCHAR,                   -- sheet the row came from (CSV: NULL)
     source_row    INTEGER NOT NULL,          -- row number as the user sees it in Excel
     response_id   VARCHAR NOT NULL,          -- given by the export, else "<import_id>-<row>"
     id_given      BOOLEAN NOT NULL,          -- response_id came from the file
@@ -59,7 +61,7 @@ CREATE TABLE feedback (
     touchpoint    VARCHAR,
     channel       VARCHAR,
     segments      MAP(VARCHAR, VARCHAR),     -- segment dimension -> value
-    metric        VARCHAR NOT NULL,          -- nps | csat | ces | rating | overall
+    metric        VARCHAR NOT NULL,          -- nps | csat | ces | rating | overall | unscored
     raw_value     VARCHAR,
     value         DOUBLE,
     scale_min     DOUBLE,
@@ -269,3 +271,4 @@ def _load_migration_modules() -> None:
 # Modules that call register_migration(); listed here so opening a workspace
 # always brings every table up to date, whichever modules the caller imported.
 _MIGRATION_MODULES: list[str] = []
+_MIGRATION_MODULES.append("cxdash.themes")

@@ -8,6 +8,11 @@ from typing import Any
 
 from cxdash.workspace import Workspace
 
+FEEDBACK_COLUMNS = (
+    "import_id", "sheet", "source_row", "response_id", "id_given", "respondent_id", "ts", "stage",
+    "touchpoint", "channel", "segments", "metric", "raw_value", "value", "scale_min", "scale_max",
+    "score", "comment", "language", "themes", "theme_source", "extra",
+)
 _SCALES = {"nps": (0.0, 10.0), "csat": (1.0, 5.0), "ces": (1.0, 7.0), "rating": (1.0, 5.0), "overall": (1.0, 5.0)}
 
 
@@ -27,6 +32,7 @@ def add_feedback(ws: Workspace, records: list[dict[str, Any]], import_id: str = 
         rows.append(
             (
                 r.get("import_id", import_id),
+                r.get("sheet"),
                 r.get("source_row", i),
                 str(r.get("response_id", f"{import_id}-{i}")),
                 "response_id" in r,
@@ -52,7 +58,8 @@ def add_feedback(ws: Workspace, records: list[dict[str, Any]], import_id: str = 
         )
     with ws.transaction() as cur:
         cur.executemany(
-            "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, map(?, ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO feedback ({', '.join(FEEDBACK_COLUMNS)}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, map(?, ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 

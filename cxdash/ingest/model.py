@@ -62,13 +62,14 @@ class RawSheet:
     name: str
     data: pd.DataFrame
     first_row: int = 1
+    cut_off: bool = False  # the file ended part-way through its last row (a truncated export)
 
 
 @dataclass
 class RawWorkbook:
     file_name: str
     sha256: str
-    file_type: str  # "xlsx" | "xls" | "csv"
+    file_type: str  # "xlsx" (also .xlsm) | "xls" | "xlsb" | "ods" | "csv"
     sheets: list[RawSheet]
     encoding: str | None = None  # CSV only
     delimiter: str | None = None  # CSV only

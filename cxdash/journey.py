@@ -1,0 +1,196 @@
+"""The customer journey: stage x touchpoint and stage x channel matrices, the weakest stage and
+the moments of truth.
+
+A cell's figure is each touchpoint's target metric in its target's unit (as on
+the scorecard), put on 0-100 (``score100``) so cells of different metrics can
+sit side by side; ``gap100`` is the cell's distance to the touchpoint's target
+on that 0-100 scale. A feedback row's stage is its own, else the stage the
+touchpoint map gives. Stages follow the map's ``stage_order``; stages the map
+does not order come after, alphabetically, and answers without a stage last.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxdash.filters import Filters
+from cxdash.metrics import add_figures, metric_stats
+from cxdash.promise import (
+    GAP_DECIMALS,
+    STATUS_TOO_FEW,
+    choose_metric,
+    get_default_targets,
+    load_derived_importance,
+    resolve_targets,
+    scorecard,
+    touchpoint_frame,
+)
+from cxdash.workspace import Workspace
+
+_CELL_STAGE = "coalesce(f.stage, t.stage)"
+
+
+def stage_orders(ws: Workspace) -> pd.DataFrame:
+    """``stage`` -> ``stage_order`` from the touchpoint map (the smallest order given per stage)."""
+    return ws.query_df(
+        "SELECT stage, min(stage_order) AS stage_order FROM touchpoints "
+        "WHERE stage IS NOT NULL GROUP BY stage"
+    )
+
+
+def order_stages(frame: pd.DataFrame, ws: Workspace, extra_keys: list[str]) -> pd.DataFrame:
+    """Attach ``stage_order`` and sort: ordered stages, then unordered ones A-Z, then no stage."""
+    out = frame.drop(columns=["stage_order"], errors="ignore").merge(
+        stage_orders(ws), on="stage", how="left"
+    )
+    out["_no_stage"] = out["stage"].isna()
+    out["_unordered"] = out["stage_order"].isna()
+    out = out.sort_values(
+        ["_no_stage", "_unordered", "stage_order", "stage", *extra_keys],
+        na_position="last",
+        kind="mergesort",
+    )
+    return out.drop(columns=["_no_stage", "_unordered"]).reset_index(drop=True)
+
+
+def journey_cells(ws: Workspace, filters: Filters, by_channel: bool = False) -> pd.DataFrame:
+    """One row per (stage, touchpoint[, channel]) with the touchpoint's target metric figure."""
+    info = touchpoint_frame(ws, filters)
+    info["metric"] = choose_metric(info)
+    groups = [("stage", _CELL_STAGE), ("touchpoint", "f.touchpoint")]
+    if by_channel:
+        groups.append(("channel", "f.channel"))
+    stats = metric_stats(
+        ws, filters, groups=groups, where="f.touchpoint IS NOT NULL", join_map=True
+    )
+    cells = stats.merge(
+        info[["touchpoint", "metric", "map_target", "map_unit"]],
+        on=["touchpoint", "metric"],
+        how="inner",
+    )
+    cells = resolve_targets(cells, get_default_targets(ws))
+    cells = add_figures(cells, cells["target_unit"].tolist(), filters.min_n)
+    cells["gap100"] = (cells["score100"] - cells["target100"]).round(GAP_DECIMALS)
+    return cells.rename(columns={"value": "score"})
+
+
+def stage_touchpoint_matrix(ws: Workspace, filters: Filters) -> pd.DataFrame:
+    """Long frame: ``stage``, ``stage_order``, ``touchpoint``, ``metric``, ``n``, ``score``,
+    ``score100``, ``target100``, ``gap100``, ``directional``; in journey order."""
+    cells = journey_cells(ws, filters)
+    columns = ["stage", "touchpoint", "metric", "n", "score", "score100", "target100", "gap100"]
+    out = order_stages(cells[[*columns, "directional"]], ws, ["touchpoint"])
+    return out[["stage", "stage_order", *columns[1:], "directional"]]
+
+
+def stage_channel_matrix(ws: Workspace, filters: Filters) -> pd.DataFrame:
+    """Long frame: ``stage``, ``stage_order``, ``channel``, ``n``, ``score100``, ``gap100``,
+    ``touchpoints``, ``directional``.
+
+    A (stage, channel) cell pools its touchpoints: ``score100`` and ``gap100``
+    are their n-weighted means.
+    """
+    cells = journey_cells(ws, filters, by_channel=True)
+    cells = cells.assign(w_score=cells["score100"] * cells["n"], w_gap=cells["gap100"] * cells["n"])
+    pooled = (
+        cells.groupby(["stage", "channel"], dropna=False)
+        .agg(
+            n=("n", "sum"),
+            w_score=("w_score", "sum"),
+            w_gap=("w_gap", "sum"),
+            touchpoints=("touchpoint", "nunique"),
+        )
+        .reset_index()
+    )
+    n = pooled["n"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled["score100"] = np.where(n > 0, pooled["w_score"] / n, np.nan)
+        pooled["gap100"] = np.where(n > 0, pooled["w_gap"] / n, np.nan).round(GAP_DECIMALS)
+    pooled["directional"] = n < filters.min_n
+    out = order_stages(pooled, ws, ["channel"])
+    return out[
+        ["stage", "stage_order", "channel", "n", "score100", "gap100", "touchpoints", "directional"]
+    ]
+
+
+def stage_gaps(ws: Workspace, filters: Filters, card: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per stage: the importance-weighted mean ``gap100`` of its confirmed touchpoints.
+
+    Confirmed = not ``too few responses`` (n >= ``filters.min_n``), so a stage
+    only gets a figure when it has enough answers. Columns: ``stage``,
+    ``stage_order``, ``gap100``, ``n``, ``touchpoints``, ``confirmed``.
+    """
+    card = scorecard(ws, filters) if card is None else card
+    confirmed = card["status"] != STATUS_TOO_FEW
+    work = card.assign(
+        w=card["importance"].where(confirmed, 0.0),
+        w_gap=(card["importance"] * card["gap100"]).where(confirmed, 0.0),
+        n_confirmed=card["n"].where(confirmed, 0),
+        is_confirmed=confirmed.astype(int),
+    )
+    stages = (
+        work.groupby("stage", dropna=False)
+        .agg(
+            w=("w", "sum"),
+            w_gap=("w_gap", "sum"),
+            n=("n_confirmed", "sum"),
+            touchpoints=("touchpoint", "count"),
+            confirmed=("is_confirmed", "sum"),
+        )
+        .reset_index()
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.where(stages["w"] > 0, stages["w_gap"] / stages["w"], np.nan)
+    stages["gap100"] = np.round(gap, GAP_DECIMALS)
+    out = order_stages(stages.drop(columns=["w", "w_gap"]), ws, [])
+    return out[["stage", "stage_order", "gap100", "n", "touchpoints", "confirmed"]]
+
+
+def weakest_stage(
+    ws: Workspace, filters: Filters, card: pd.DataFrame | None = None
+) -> dict[str, Any] | None:
+    """The stage with the lowest importance-weighted mean gap (see :func:`stage_gaps`), or None
+    when no stage has a confirmed touchpoint."""
+    stages = stage_gaps(ws, filters, card)
+    rated = stages[stages["gap100"].notna()]
+    if rated.empty:
+        return None
+    worst = rated.sort_values(["gap100", "stage"], kind="mergesort").iloc[0]
+    return {
+        "stage": None if pd.isna(worst["stage"]) else str(worst["stage"]),
+        "stage_order": None if pd.isna(worst["stage_order"]) else int(worst["stage_order"]),
+        "gap100": float(worst["gap100"]),
+        "n": int(worst["n"]),
+        "touchpoints": int(worst["touchpoints"]),
+        "confirmed": int(worst["confirmed"]),
+    }
+
+
+def moments_of_truth(
+    ws: Workspace, filters: Filters, top: int = 3, derived: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The ``top`` touchpoints with the highest derived importance (``basis`` = "derived").
+
+    When no derived importance is available (too little data, or the drivers
+    module is missing), falls back to the map's stated importance
+    (``basis`` = "stated"). Columns: ``touchpoint``, ``stage``, ``owner``,
+    ``importance``, ``basis``.
+    """
+    if derived is None:
+        derived = load_derived_importance(ws, filters)
+    info = touchpoint_frame(ws, filters)[["touchpoint", "stage", "owner", "importance_stated"]]
+    info = info.rename(columns={"importance_stated": "importance"})
+    columns = ["touchpoint", "stage", "owner", "importance", "basis"]
+    if derived is not None and not derived.empty:
+        ranked = derived[["touchpoint", "importance_derived"]].rename(
+            columns={"importance_derived": "importance"}
+        )
+        ranked = ranked.merge(info.drop(columns=["importance"]), on="touchpoint", how="left")
+        ranked["basis"] = "derived"
+    else:
+        ranked = info[info["importance"].notna()].assign(basis="stated")
+    ranked = ranked.sort_values(["importance", "touchpoint"], ascending=[False, True])
+    return ranked[columns].head(max(int(top), 0)).reset_index(drop=True)

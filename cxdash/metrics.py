@@ -1,0 +1,365 @@
+"""Headline CX metrics with confidence intervals: NPS, CSAT, CES, ratings and the overall outcome.
+
+Everything is aggregated by DuckDB (:func:`metric_stats`) and turned into
+figures with vectorised numpy (:func:`add_figures`), one row per group.
+
+Definitions (``docs``: domain.md §6):
+
+* **NPS** -- answers on 0-10 (or 1-10); promoters 9-10, detractors 0-6; other
+  scales are mapped onto 0-10 through the normalised score first. Interval:
+  NPS ± z·√(100²·[p + d − (p − d)²]/n).
+* **CSAT** -- the top-2-box share: the two highest points of the scale (4-5 on
+  1-5); on a two-point (binary) scale, the top point. Wilson interval.
+* **CES** -- the share above the scale's midpoint (5-7 on 1-7, i.e. the top
+  three points). Reversed CES wording was turned round at import. Wilson interval.
+* **rating** -- the mean on the native scale, with a t interval.
+* **overall** -- the mean of the 0-100 score; for binary outcomes (scale 0-1)
+  that mean *is* the share positive, and the interval is Wilson's.
+
+Counting unit: ``nps`` and ``overall`` are response-level outcomes, so each
+response (``import_id``, ``response_id``) counts once per group even if the
+import repeated the answer on several rows (the repeated values are averaged).
+CSAT, CES and ratings count every answer (a response may rate many touchpoints).
+
+A figure's unit is one of ``nps`` (-100..+100), ``share`` (percent),
+``mean`` (native scale) or ``score`` (0-100); ``score100`` puts every figure on
+0-100 (NPS as (NPS + 100) / 2, a mean as its position on the scale), so gaps
+in different units can be compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxdash import stats
+from cxdash.errors import CxdashError
+from cxdash.filters import Filters
+from cxdash.workspace import Workspace
+
+METRICS: tuple[str, ...] = ("nps", "csat", "ces", "rating", "overall")
+KPI_METRICS: tuple[str, ...] = ("nps", "csat", "ces", "overall")
+UNITS: tuple[str, ...] = ("mean", "share", "nps", "score")
+RESPONSE_LEVEL_METRICS: tuple[str, ...] = ("nps", "overall")
+STANDARD_UNIT: dict[str, str] = {
+    "nps": "nps",
+    "csat": "share",
+    "ces": "share",
+    "rating": "mean",
+    "overall": "score",
+}
+# Scale assumed when a touchpoint has no answers yet (to place a mean target on 0-100).
+DEFAULT_SCALES: dict[str, tuple[float, float]] = {
+    "nps": (0.0, 10.0),
+    "csat": (1.0, 5.0),
+    "ces": (1.0, 7.0),
+    "rating": (1.0, 5.0),
+    "overall": (1.0, 5.0),
+}
+KPI_LABELS: dict[str, str] = {
+    "nps": "Net Promoter Score",
+    "csat": "Customer satisfaction (top-2-box %)",
+    "ces": "Customer effort (share finding it easy, %)",
+    "overall": "Overall outcome (0-100)",
+}
+CONFIDENCE = stats.DEFAULT_CONFIDENCE
+# Built-in grouping columns for metric_by; anything else is a segment dimension.
+GROUP_COLUMNS: dict[str, str] = {
+    "stage": "f.stage",
+    "touchpoint": "f.touchpoint",
+    "channel": "f.channel",
+    "language": "f.language",
+}
+
+
+def check_metric(metric: str) -> str:
+    if metric not in METRICS:
+        raise CxdashError(
+            f"There is no metric called {metric!r}; choose one of {', '.join(METRICS)}."
+        )
+    return metric
+
+
+def quote_ident(name: str) -> str:
+    """A SQL identifier in double quotes (inner quotes doubled)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+# -- aggregation in DuckDB -------------------------------------------------------------------
+def metric_stats(
+    ws: Workspace,
+    filters: Filters,
+    *,
+    metrics: Sequence[str] = METRICS,
+    groups: Sequence[tuple[str, str]] = (),
+    group_params: Sequence[Any] = (),
+    where: str = "",
+    where_params: Sequence[Any] = (),
+    join_map: bool = False,
+    from_extra: str = "",
+) -> pd.DataFrame:
+    """Sufficient statistics per group and metric, one row each.
+
+    ``groups`` are ``(output name, SQL expression)`` pairs written by this
+    package (never user text); their ``?`` placeholders take ``group_params``.
+    ``where`` adds a condition (with ``where_params``) to the filters.
+    ``join_map`` makes the touchpoint map available as ``t``; ``from_extra``
+    is appended to the FROM clause (e.g. an ``unnest``).
+    """
+    for m in metrics:
+        check_metric(m)
+    names = [quote_ident(name) for name, _ in groups]
+    select_groups = "".join(
+        f"{expr} AS {name}, " for name, (_, expr) in zip(names, groups, strict=True)
+    )
+    key = "".join(f"{n}, " for n in names)
+    filter_sql, filter_params = filters.to_sql("f")
+    join = " LEFT JOIN touchpoints t ON t.touchpoint = f.touchpoint" if join_map else ""
+    level = ", ".join("?" * len(RESPONSE_LEVEL_METRICS))
+    sql = f"""
+    WITH rows AS (
+        SELECT {select_groups}f.metric, f.import_id, f.response_id, f.value, f.score,
+               f.scale_min, f.scale_max
+        FROM feedback f{join}{from_extra}
+        WHERE f.metric IN ({", ".join("?" * len(metrics))}) AND f.value IS NOT NULL
+          AND f.score IS NOT NULL AND ({filter_sql}){f" AND ({where})" if where else ""}
+    ), answers AS (
+        SELECT {key}metric, value, score, scale_min, scale_max FROM rows
+        WHERE metric NOT IN ({level})
+        UNION ALL
+        SELECT {key}metric, avg(value), avg(score), scale_min, scale_max FROM rows
+        WHERE metric IN ({level})
+        GROUP BY {key}metric, import_id, response_id, scale_min, scale_max
+    ), classified AS (
+        SELECT *,
+               CASE WHEN scale_max = 10 THEN value ELSE round(score / 10, 6) END AS nps_point,
+               scale_max - scale_min <= 1 AS is_binary
+        FROM answers
+    )
+    SELECT {key}metric,
+           count(*) AS n,
+           count_if(CASE WHEN metric = 'nps' THEN nps_point >= 9
+                         WHEN is_binary THEN value >= scale_max
+                         WHEN metric = 'ces' THEN value > (scale_min + scale_max) / 2
+                         ELSE value >= scale_max - 1 END) AS positives,
+           count_if(nps_point >= 9) AS promoters,
+           count_if(nps_point <= 6) AS detractors,
+           avg(value) AS mean_value, stddev_samp(value) AS sd_value,
+           avg(score) AS mean_score, stddev_samp(score) AS sd_score,
+           min(scale_min) AS scale_min, max(scale_max) AS scale_max,
+           bool_and(is_binary) AS all_binary,
+           (min(scale_min) <> max(scale_min) OR min(scale_max) <> max(scale_max)) AS mixed_scale
+    FROM classified
+    GROUP BY ALL
+    """
+    params = [
+        *group_params,
+        *metrics,
+        *filter_params,
+        *where_params,
+        *RESPONSE_LEVEL_METRICS,
+        *RESPONSE_LEVEL_METRICS,
+    ]
+    return ws.query_df(sql, params)
+
+
+# -- figures (vectorised) --------------------------------------------------------------------
+def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return frame[name].to_numpy(dtype=float, na_value=np.nan)
+
+
+def to_score100(
+    value: Any, unit: Any, scale_min: Any = np.nan, scale_max: Any = np.nan
+) -> np.ndarray:
+    """Put figures in their unit onto 0-100 (vectorised; units may differ per element)."""
+    v = np.asarray(value, dtype=float)
+    u = np.broadcast_to(np.asarray(unit, dtype=object), v.shape)
+    lo = np.asarray(scale_min, dtype=float)
+    hi = np.asarray(scale_max, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        on_scale = (v - lo) / (hi - lo) * 100.0
+    return np.select(
+        [u == "share", u == "score", u == "nps", u == "mean"],
+        [v, v, (v + 100.0) / 2.0, on_scale],
+        default=np.nan,
+    )
+
+
+def from_score100(
+    score100: Any, unit: Any, scale_min: Any = np.nan, scale_max: Any = np.nan
+) -> np.ndarray:
+    """Inverse of :func:`to_score100`."""
+    s = np.asarray(score100, dtype=float)
+    u = np.broadcast_to(np.asarray(unit, dtype=object), s.shape)
+    lo = np.asarray(scale_min, dtype=float)
+    hi = np.asarray(scale_max, dtype=float)
+    return np.select(
+        [u == "share", u == "score", u == "nps", u == "mean"],
+        [s, s, s * 2.0 - 100.0, lo + s / 100.0 * (hi - lo)],
+        default=np.nan,
+    )
+
+
+_LINEAR_UNITS = ("mean", "score")  # both read the same scale, so they convert
+
+
+def convert_units(
+    value: Any, from_unit: Any, to_unit: Any, scale_min: Any = np.nan, scale_max: Any = np.nan
+) -> np.ndarray:
+    """Express figures in another unit where that is meaningful (a mean and a 0-100 score
+    convert through the scale); other pairs (a share as a mean, ...) give NaN."""
+    v = np.asarray(value, dtype=float)
+    src = np.broadcast_to(np.asarray(from_unit, dtype=object), v.shape)
+    dst = np.broadcast_to(np.asarray(to_unit, dtype=object), v.shape)
+    ok = (src == dst) | (np.isin(src, _LINEAR_UNITS) & np.isin(dst, _LINEAR_UNITS))
+    converted = from_score100(to_score100(v, src, scale_min, scale_max), dst, scale_min, scale_max)
+    return np.where(ok, converted, np.nan)
+
+
+def add_figures(
+    frame: pd.DataFrame, unit: str | Sequence[str] | pd.Series, min_n: int
+) -> pd.DataFrame:
+    """Add ``unit``, ``value``, ``ci_low``, ``ci_high``, ``score100``, ``directional``.
+
+    ``frame`` holds the columns of :func:`metric_stats`; ``unit`` is one unit or
+    one per row. Rows with n = 0 (or missing) get NaN figures.
+    """
+    out = frame.copy()
+    rows = len(out)
+    units = np.asarray([unit] * rows if isinstance(unit, str) else list(unit), dtype=object)
+    n = np.nan_to_num(_col(out, "n"), nan=0.0) if rows else np.zeros(0)
+    positives = _col(out, "positives")
+    share = positives / np.where(n > 0, n, np.nan) * 100.0
+    share_lo, share_hi = stats.wilson_interval(positives, n, CONFIDENCE)
+    nps, nps_lo, nps_hi, _ = stats.nps_interval(
+        _col(out, "promoters"), _col(out, "detractors"), n, CONFIDENCE
+    )
+    mean_lo, mean_hi = stats.mean_interval(
+        _col(out, "mean_value"), _col(out, "sd_value"), n, CONFIDENCE
+    )
+    score_lo, score_hi = stats.mean_interval(
+        _col(out, "mean_score"), _col(out, "sd_score"), n, CONFIDENCE
+    )
+    binary = out["all_binary"].fillna(False).to_numpy(dtype=bool) if rows else np.zeros(0, bool)
+    is_share = units == "share"
+    is_nps = units == "nps"
+    is_mean = units == "mean"
+    binary_score = (units == "score") & binary
+    plain_score = (units == "score") & ~binary
+    conditions = [is_share | binary_score, is_nps, is_mean, plain_score]
+    out["unit"] = units
+    out["value"] = np.select(
+        conditions, [share, nps, _col(out, "mean_value"), _col(out, "mean_score")], np.nan
+    )
+    # Mean intervals are kept within the scale (a t interval on few answers can overshoot it).
+    smin, smax = _col(out, "scale_min"), _col(out, "scale_max")
+    mean_lo, mean_hi = np.maximum(mean_lo, smin), np.minimum(mean_hi, smax)
+    score_lo, score_hi = np.maximum(score_lo, 0.0), np.minimum(score_hi, 100.0)
+    out["ci_low"] = np.select(conditions, [share_lo * 100, nps_lo, mean_lo, score_lo], np.nan)
+    out["ci_high"] = np.select(conditions, [share_hi * 100, nps_hi, mean_hi, score_hi], np.nan)
+    out["score100"] = to_score100(out["value"].to_numpy(dtype=float), units, smin, smax)
+    no_data = n <= 0
+    for column in ("value", "ci_low", "ci_high", "score100"):
+        out[column] = np.where(no_data, np.nan, out[column].to_numpy(dtype=float))
+    out["n"] = n.astype("int64")
+    out["directional"] = n < min_n
+    return out
+
+
+# -- public API ------------------------------------------------------------------------------
+def fill_missing_stats(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows that found no answers (after a left join or reindex) get n = 0 and no flags."""
+    out = frame.copy()
+    for column in ("n", "positives", "promoters", "detractors"):
+        out[column] = out[column].fillna(0).astype("int64")
+    for column in ("all_binary", "mixed_scale"):
+        out[column] = out[column].astype("boolean").fillna(False).astype(bool)
+    return out
+
+
+def kpis(ws: Workspace, filters: Filters) -> pd.DataFrame:
+    """One row per headline KPI (``nps``, ``csat``, ``ces``, ``overall``) in the standard unit.
+
+    Columns: ``kpi``, ``label``, ``unit``, ``value``, ``ci_low``, ``ci_high``,
+    ``score100``, ``n``, ``directional``, ``mean`` (native scale, NaN when the
+    answers mix scales), ``mean_score`` (0-100), ``promoters_pct``,
+    ``passives_pct``, ``detractors_pct`` (NPS only), ``share_positive`` (the
+    top-box share for CSAT/CES and the share positive for a binary overall).
+    """
+    found = metric_stats(ws, filters, metrics=KPI_METRICS)
+    frame = fill_missing_stats(
+        found.set_index("metric").reindex(list(KPI_METRICS)).rename_axis("metric").reset_index()
+    )
+    units = [STANDARD_UNIT[m] for m in KPI_METRICS]
+    out = add_figures(frame, units, filters.min_n)
+    n = out["n"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per = 100.0 / np.where(n > 0, n, np.nan)
+        promoters = _col(out, "promoters") * per
+        detractors = _col(out, "detractors") * per
+        positives = _col(out, "positives") * per
+    is_nps = out["metric"].eq("nps").to_numpy()
+    is_share = out["metric"].isin(["csat", "ces"]).to_numpy()
+    binary_overall = (out["metric"].eq("overall") & out["all_binary"]).to_numpy()
+    out["mean"] = np.where(out["mixed_scale"].to_numpy(dtype=bool), np.nan, _col(out, "mean_value"))
+    out["promoters_pct"] = np.where(is_nps, promoters, np.nan)
+    out["detractors_pct"] = np.where(is_nps, detractors, np.nan)
+    out["passives_pct"] = np.where(is_nps, 100.0 - promoters - detractors, np.nan)
+    out["share_positive"] = np.where(is_share | binary_overall, positives, np.nan)
+    out = out.rename(columns={"metric": "kpi"})
+    out["label"] = out["kpi"].map(KPI_LABELS)
+    return out[
+        [
+            "kpi",
+            "label",
+            "unit",
+            "value",
+            "ci_low",
+            "ci_high",
+            "score100",
+            "n",
+            "directional",
+            "mean",
+            "mean_score",
+            "promoters_pct",
+            "passives_pct",
+            "detractors_pct",
+            "share_positive",
+        ]
+    ]
+
+
+def group_expression(by: str) -> tuple[str, list[Any]]:
+    """SQL for a grouping dimension: a built-in column, else a segment (a bound MAP key)."""
+    if by in GROUP_COLUMNS:
+        return GROUP_COLUMNS[by], []
+    if not by or not by.strip():
+        raise CxdashError("Choose what to break the figures down by.")
+    return "f.segments[?]", [by]
+
+
+def metric_by(ws: Workspace, filters: Filters, by: str, metric: str) -> pd.DataFrame:
+    """A metric's standard figure per value of ``by``.
+
+    ``by`` is ``stage``, ``touchpoint``, ``channel``, ``language`` or the name
+    of a segment dimension. Columns: ``group``, ``n``, ``unit``, ``value``,
+    ``ci_low``, ``ci_high``, ``score100``, ``directional``; ordered by n
+    (largest first). Answers without a value for ``by`` form a group with
+    ``group`` = None. ``attrs["by"]`` holds the dimension.
+    """
+    check_metric(metric)
+    expr, params = group_expression(by)
+    found = metric_stats(
+        ws, filters, metrics=[metric], groups=[("group", expr)], group_params=params
+    )
+    out = add_figures(found, STANDARD_UNIT[metric], filters.min_n)
+    out = out.sort_values(["n", "group"], ascending=[False, True], na_position="last")
+    out = out[
+        ["group", "n", "unit", "value", "ci_low", "ci_high", "score100", "directional"]
+    ].reset_index(drop=True)
+    out.attrs["by"] = by
+    out.attrs["metric"] = metric
+    return out
