@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -82,7 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "import":
+        try:
+            args.overrides = _overrides(args.map)
+        except ValueError as exc:
+            parser.error(str(exc))
+    # Unexpected import problems are reported in each file's message; keep tracebacks off screen.
+    logging.getLogger("cxdash").addHandler(logging.NullHandler())
     try:
         if args.command == "import":
             return _cmd_import(args)
@@ -103,50 +112,55 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _overrides(pairs: list[str]) -> dict[str, str] | None:
+    """``--map COLUMN=ROLE`` pairs as overrides (the last ``=`` splits, so columns may hold one)."""
     out = {}
     for pair in pairs:
         column, sep, role = pair.rpartition("=")
-        if not sep or not column:
-            raise SystemExit(f"--map wants COLUMN=ROLE, got '{pair}'")
-        out[column] = role
+        if not sep or not column.strip() or not role.strip():
+            raise ValueError(f"--map wants COLUMN=ROLE, got '{pair}'")
+        out[column.strip()] = role.strip()
     return out or None
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from cxdash.ingest.load import ImportOptions, import_file
+    from cxdash.ingest.load import ImportOptions
 
     options = ImportOptions(
         kind=args.kind,
         sheet=args.sheet,
-        overrides=_overrides(args.map),
+        overrides=args.overrides,
         reverse_ces=args.reverse_ces,
     )
     worst = 0
     with Workspace(args.db) as ws:
-        for f in args.files:
-            path = Path(f)
-            if not path.is_file():
-                from cxdash.ingest.load import ImportResult
-
-                result = ImportResult(
-                    file=path.name, status="rejected", message=f"{f} does not exist."
-                )
-            else:
-                result = import_file(ws, path, path.name, options)
+        for name in args.files:
+            result = _import_one(ws, Path(name), options)
             if result.status == "rejected":
                 worst = 1
-            if args.json:
-                print(json.dumps(result.to_json(), ensure_ascii=False, default=str))
-            else:
-                print(f"{result.status.upper():9} {result.message}")
-                for w in result.warnings:
-                    print(f"          note: {w}")
-                for e in result.errors[:20]:
-                    col = f" [{e['column']}]" if e.get("column") else ""
-                    print(f"          row {e['row']}{col}: {e['reason']}")
-                if len(result.errors) > 20:
-                    print(f"          ... {result.rows_rejected - 20:,} more rejected rows")
+            _print_result(result, args.json)
     return worst
+
+
+def _import_one(ws: Workspace, path: Path, options: Any) -> Any:
+    from cxdash.ingest.load import ImportResult, import_file
+
+    if not path.is_file():
+        return ImportResult(file=path.name, status="rejected", message=f"{path} does not exist.")
+    return import_file(ws, path, path.name, options)
+
+
+def _print_result(result: Any, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, default=str))
+        return
+    print(f"{result.status.upper():9} {result.message}")
+    for w in result.warnings:
+        print(f"          note: {w}")
+    for e in result.errors[:20]:
+        col = f" [{e['column']}]" if e.get("column") else ""
+        print(f"          row {e['row']}{col}: {e['reason']}")
+    if result.rows_rejected > 20:
+        print(f"          ... {result.rows_rejected - 20:,} more rejected rows")
 
 
 def _cmd_imports(args: argparse.Namespace) -> int:

@@ -203,6 +203,7 @@ def derived_importance(ws: Workspace, filters: Filters, outcome: str | None = No
     X, y = _respondent_matrix(ws, filters, chosen, link)
     df = _importance_table(X, y)
     df["respondents"] = respondents
+    df = df[list(COLUMNS)]
     df.attrs.update(_importance_notes(df, respondents))
     df.attrs["outcome"] = chosen
     df.attrs["link"] = link

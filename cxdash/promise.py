@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxdash.drivers import derived_importance
 from cxdash.errors import CxdashError
 from cxdash.filters import Filters
 from cxdash.metrics import (
@@ -55,6 +56,7 @@ from cxdash.metrics import (
     metric_stats,
     to_score100,
 )
+from cxdash.themes import theme_table
 from cxdash.workspace import Workspace
 
 STATUS_BELOW = "below promise"
@@ -345,10 +347,6 @@ def ipa_splits(card: pd.DataFrame) -> dict[str, float]:
 def load_derived_importance(ws: Workspace, filters: Filters) -> pd.DataFrame | None:
     """Derived importance from :mod:`cxdash.drivers`, or None when it is unavailable."""
     try:
-        from cxdash.drivers import derived_importance
-    except ImportError:
-        return None
-    try:
         return derived_importance(ws, filters)
     except CxdashError:
         return None
@@ -528,12 +526,8 @@ def records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[
 
 
 def _theme_records(ws: Workspace, filters: Filters) -> list[dict[str, Any]]:
-    try:
-        from cxdash.themes import theme_table
-    except ImportError:
-        return []
-    table = theme_table(ws, filters)
-    return records(table, ["theme", "mentions", "negative_share", "score"])
+    table = theme_table(ws, filters).rename(columns={"mean_score": "score"})
+    return records(table, ["theme", "mentions", "negative_share", "score", "trend"])
 
 
 def report(ws: Workspace, filters: Filters) -> dict[str, Any]:

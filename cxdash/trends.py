@@ -170,6 +170,7 @@ def _side(period: Period, row: pd.Series) -> dict[str, Any]:
     }
 
 
+_METRIC_NAMES = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "overall": "The overall score", "rating": "The rating"}
 _UNIT_WORDS = {"nps": "points", "share": "percentage points", "mean": "", "score": "points"}
 
 
@@ -179,10 +180,13 @@ def describe_change(metric: str, result: dict[str, Any]) -> str:
     if a is None or b is None:
         return "There are not enough answers in both periods to compare them."
     diff = result["difference"]
-    direction = "rose" if diff > 0 else "fell" if diff < 0 else "did not change"
-    words = _UNIT_WORDS[result["unit"]]
-    amount = f" by {abs(diff):.1f}{' ' + words if words else ''}" if diff else ""
-    head = f"{metric.upper()} {direction}{amount} (from {a:.1f} to {b:.1f})."
+    name = _METRIC_NAMES.get(metric, metric.upper())
+    if round(abs(diff), 1) == 0:
+        head = f"{name} held at {b:.1f} (from {a:.1f})."
+    else:
+        direction = "rose" if diff > 0 else "fell"
+        words = _UNIT_WORDS[result["unit"]]
+        head = f"{name} {direction} by {abs(diff):.1f}{' ' + words if words else ''} (from {a:.1f} to {b:.1f})."
     if result["p"] is None:
         return head + " There are too few answers to test whether the change is real."
     if result["significant"]:
@@ -247,3 +251,28 @@ def default_periods(ws: Workspace, filters: Filters) -> tuple[Period, Period] | 
     end_a = start_b - timedelta(days=1)
     start_a = _months_before(start_b, DEFAULT_PERIOD_MONTHS)
     return (start_a, end_a), (start_b, end_b)
+
+
+KPI_METRICS: tuple[str, ...] = ("nps", "csat", "ces", "overall")
+
+
+def comparison_periods(ws: Workspace, filters: Filters) -> tuple[Period, Period] | None:
+    """The period the user looks at (B) and the one before it (A), of equal length.
+
+    With a date filter, B is the filtered range; without one, B is the last three
+    months of data (see :func:`default_periods`).
+    """
+    if filters.date_from and filters.date_to:
+        length = filters.date_to - filters.date_from
+        end_a = filters.date_from - timedelta(days=1)
+        return (end_a - length, end_a), (filters.date_from, filters.date_to)
+    return default_periods(ws, filters)
+
+
+def kpi_changes(ws: Workspace, filters: Filters) -> dict[str, dict[str, Any]]:
+    """Each headline KPI compared between the previous period and the current one."""
+    periods = comparison_periods(ws, filters)
+    if periods is None:
+        return {}
+    undated = filters.with_(date_from=None, date_to=None)
+    return {m: compare_periods(ws, undated, m, *periods) for m in KPI_METRICS}

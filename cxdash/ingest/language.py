@@ -8,6 +8,9 @@ English unless the export says otherwise. An explicit language column wins.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
 import pandas as pd
 
 _CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
@@ -52,16 +55,37 @@ _ALIASES = {
 }
 
 
+def _language_code(value: object) -> str | None:
+    """One language label as a short code ("EN-GB" -> "en", "Tiếng Việt" -> "vi")."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip().casefold()
+    if not text:
+        return None
+    code = _ALIASES.get(text, text)
+    # Qualtrics and others write regional codes such as "EN-GB" or "ZH-S".
+    return code if len(code) <= 3 else code[:2]
+
+
+def _per_distinct(col: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``fn`` run on the distinct values only, spread back to every row."""
+    codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
+    table = fn(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
+    out = np.append(table, None)[codes]  # code -1 (missing) takes the trailing None
+    return pd.Series(out, index=col.index, dtype=object)
+
+
 def normalise_language(col: pd.Series) -> pd.Series:
     """Map language labels from an export ("English", "EN-US", "Tiếng Việt", "中文") to codes."""
-    text = col.astype("string").str.strip().str.casefold()
-    mapped = text.map(lambda v: _ALIASES.get(v, v) if isinstance(v, str) else None)
-    # Qualtrics and others write regional codes such as "EN-GB" or "ZH-S".
-    return mapped.where(mapped.isna() | (mapped.str.len() <= 3), mapped.str[:2])
+    return _per_distinct(col, lambda values: values.map(_language_code))
 
 
 def detect_language(comments: pd.Series) -> pd.Series:
     """One code per comment ("zh", "vi", "en"), None where there is no comment."""
+    return _per_distinct(comments, _detect)
+
+
+def _detect(comments: pd.Series) -> pd.Series:
     text = comments.astype("string")
     has_text = text.notna() & text.str.strip().ne("")
     zh = text.str.contains(_CJK, regex=True, na=False)

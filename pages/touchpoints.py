@@ -1,0 +1,89 @@
+"""Touchpoints: every touchpoint against the promise, importance vs performance, and one touchpoint in detail."""
+
+import streamlit as st
+
+from cxdash import charts, ui
+from cxdash.promise import scorecard
+from cxdash.themes import theme_table, verbatims
+from cxdash.trends import series
+
+filters = ui.setup_page()
+ui.page_header(
+    "Touchpoints against the promise",
+    "Score with its 95% interval against the promise target, most urgent first. "
+    "Click a touchpoint in either chart to open it.",
+)
+
+card = ui.query(scorecard, filters)
+rated = card[card["n"] > 0]
+if rated.empty:
+    ui.empty_state()
+    st.stop()
+
+clicked = None
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Gap to the promise")
+    event = ui.render_chart(charts.gap_chart(rated, selected=ui.page_param("tp")), key="gap", selection="touchpoint")
+    clicked = ui.selected_value(event, "touchpoint", "touchpoint")
+with right:
+    st.subheader("Importance vs performance")
+    splits = card.attrs.get("ipa_splits", {})
+    event = ui.render_chart(charts.ipa_chart(rated, splits), key="ipa", selection="touchpoint")
+    clicked = ui.selected_value(event, "touchpoint", "touchpoint") or clicked
+    if splits:
+        st.caption(
+            f"Split at the promise target (gap 0) and at the mean importance ({splits['importance']:.2f}). "
+            f"Importance: {card.attrs.get('importance_method', 'stated')} where the map gives none."
+        )
+if clicked and clicked != ui.page_param("tp"):
+    ui.set_page_param("tp", clicked)
+
+names = list(rated["touchpoint"])
+current = ui.page_param("tp")
+choice = st.selectbox(
+    "Touchpoint detail", names, index=names.index(current) if current in names else None,
+    placeholder="Choose a touchpoint, or click one in a chart", key=f"tp_pick_{current}",
+)
+if choice != current:
+    ui.set_page_param("tp", choice)
+    st.rerun()
+if not choice:
+    ui.directional_note(filters.min_n)
+    st.stop()
+
+# -- detail of one touchpoint --------------------------------------------------------------------
+t = rated.set_index("touchpoint").loc[choice]
+unit = t["target_unit"]
+st.header(choice)
+st.markdown(
+    f"{ui.status_badge(t['status'])} &nbsp; **Owner:** {t['owner'] or 'not set'} · **Stage:** {t['stage'] or '–'} · "
+    f"**Channel:** {t['channel'] or '–'} · **Reason to believe:** {t['pillar'] or '–'}",
+    unsafe_allow_html=True,
+)
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(f"Score ({t['metric'].upper()})", ui.fmt_value(t["score"], unit), help="In the unit of the promise target.")
+c2.metric("Promise target" + (" (default)" if t["target_is_default"] else ""), ui.fmt_value(t["target"], unit))
+c3.metric("Gap", ui.fmt_gap(t["gap"], unit))
+c4.metric("Responses", f"{int(t['n']):,}" + (" (directional)" if t["directional"] else ""))
+st.caption(f"95% interval: {ui.fmt_value(t['ci_low'], unit)} to {ui.fmt_value(t['ci_high'], unit)}.")
+
+only = filters.with_(touchpoints=(choice,))
+trend_col, theme_col = st.columns([3, 2], gap="large")
+with trend_col:
+    st.subheader("Trend")
+    trend = ui.query(series, only, metric=t["metric"], grain="month")
+    ui.render_chart(charts.trend_chart(trend, value_title=t["metric"].upper()), key="tp_trend")
+with theme_col:
+    st.subheader("What customers talk about")
+    ui.render_chart(charts.theme_mix_chart(ui.query(theme_table, only)), key="tp_themes")
+
+st.subheader("Comments")
+page, total = ui.query(verbatims, only, limit=10, offset=0)
+if page.empty:
+    st.caption("No comments for this touchpoint under these filters.")
+for _, v in page.iterrows():
+    ui.verbatim(v)
+if total > len(page):
+    st.page_link("pages/themes.py", label=f"All {total:,} comments on the Themes page", icon=":material/forum:")
+ui.directional_note(filters.min_n)
