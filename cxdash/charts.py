@@ -965,10 +965,12 @@ def kpi_sparkline(series: pd.DataFrame) -> alt.LayerChart | alt.Chart:
 
 
 # -- themes --------------------------------------------------------------------------------------
-def _theme_data(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def _theme_data(
+    table: pd.DataFrame, field: str = "theme", order: list[str] | None = None
+) -> tuple[pd.DataFrame, list[str]]:
     data = _with_columns(table, {"low_n": False, "negative_share": np.nan, "share": np.nan})
-    data["theme"] = _text(data["theme"])
-    data = data.sort_values(["mentions", "theme"], ascending=[False, True], kind="mergesort")
+    data[field] = _text(data[field])
+    data = data.sort_values(["mentions", field], ascending=[False, True], kind="mergesort")
     data = data.reset_index(drop=True)
     data["negative_pct"] = pd.to_numeric(data["negative_share"], errors="coerce") * 100.0
     data["negative_text"] = np.where(
@@ -984,21 +986,20 @@ def _theme_data(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     data["bar_text"] = mentions.map("{:,}".format) + np.where(
         data["negative_pct"].notna(), " (" + data["negative_text"] + " negative)", ""
     )
-    return data, _unique(data["theme"])
+    present = _unique(data[field])
+    if order:
+        present = [v for v in order if v in set(present)] + [v for v in present if v not in order]
+    return data, present
 
 
-def _theme_tooltip() -> list[alt.Tooltip]:
+def _theme_tooltip(field: str = "theme") -> list[alt.Tooltip]:
     return [
-        alt.Tooltip("theme:N", title="Theme"),
+        alt.Tooltip(f"{field}:N", title=field.capitalize()),
         alt.Tooltip("mentions:Q", title="Responses mentioning it (n)", format=",d"),
         alt.Tooltip("share_text:N", title="Share of responses"),
         alt.Tooltip("negative_text:N", title="Negative among them"),
         alt.Tooltip("reliability:N", title="Reliability"),
     ]
-
-
-def _theme_selection() -> alt.Parameter:
-    return alt.selection_point(name="theme", fields=["theme"], on="click")
 
 
 def _negative_color(title: list[str]) -> alt.Color:
@@ -1011,19 +1012,23 @@ def _negative_color(title: list[str]) -> alt.Color:
     )
 
 
-def _theme_bar_layers(data: pd.DataFrame, order: list[str]) -> tuple[alt.Chart, alt.Chart]:
+def _theme_bar_layers(
+    data: pd.DataFrame,
+    order: list[str],
+    field: str = "theme",
+    selection: str = "theme",
+    x_title: str = "Responses mentioning the theme",
+) -> tuple[alt.Chart, alt.Chart]:
     """Mention bars coloured by negative share, labelled "mentions (x% negative)"."""
-    pick = _theme_selection()
-    y = alt.Y("theme:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT, ticks=False))
-    tooltip = _theme_tooltip()
+    pick = alt.selection_point(name=selection, fields=[field], on="click")
+    y = alt.Y(f"{field}:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT, ticks=False))
+    tooltip = _theme_tooltip(field)
     bars = (
         alt.Chart()
         .mark_bar(cursor="pointer", stroke="#555555")
         .encode(
             y=y,
-            x=alt.X(
-                "mentions:Q", title="Responses mentioning the theme", axis=alt.Axis(tickCount=6)
-            ),
+            x=alt.X("mentions:Q", title=x_title, axis=alt.Axis(tickCount=6)),
             color=_negative_color(["Negative", "(% of mentions)"]),
             opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.3)),
             fillOpacity=alt.when("datum.low_n").then(alt.value(0.45)).otherwise(alt.value(1.0)),
@@ -1060,6 +1065,23 @@ def theme_bars(table: pd.DataFrame) -> alt.LayerChart | alt.Chart:
             subtitle="Bar = responses mentioning the theme; darker = more of them negative. "
             "Pale, dashed bars: too few mentions to be sure.",
         ),
+    )
+
+
+def theme_breakdown_bars(
+    matrix: pd.DataFrame, by: str, order: list[str] | None = None
+) -> alt.LayerChart | alt.Chart:
+    """One theme's mentions per stage or touchpoint (selection ``cell`` on ``by``).
+
+    ``matrix`` is :func:`cxdash.themes.theme_matrix` narrowed to one theme;
+    ``order`` fixes the bar order (journey order for stages), else most mentions first.
+    """
+    if matrix is None or matrix.empty:
+        return empty_chart(selection="cell", fields=[by])
+    data, bar_order = _theme_data(matrix, field=by, order=order)
+    bars, text = _theme_bar_layers(data, bar_order, field=by, selection="cell", x_title="Responses")
+    return alt.layer(bars, text, data=data).properties(
+        width="container", autosize=FIT_WIDTH, height=rows_height(len(bar_order), 26)
     )
 
 

@@ -218,8 +218,37 @@ def _write_url(filters: Filters) -> None:
 PAGE_PARAMS = ("tp", "th")
 
 
+# The pages, in menu order: (script, title, icon, URL path).
+PAGES: tuple[tuple[str, str, str, str], ...] = (
+    ("pages/promise.py", "Promise", ":material/verified:", "promise"),
+    ("pages/journey.py", "Journey", ":material/route:", "journey"),
+    ("pages/touchpoints.py", "Touchpoints", ":material/target:", "touchpoints"),
+    ("pages/themes.py", "Themes", ":material/forum:", "themes"),
+    ("pages/data.py", "Data", ":material/upload_file:", "data"),
+)
+
+
+def _page_menu() -> None:
+    """The page menu, drawn by the pages themselves (app.py's navigation is hidden).
+
+    Streamlit treats an app with a ``pages/`` folder as a legacy multipage app until
+    some session has run ``st.navigation``: a deep link opened first after a restart
+    runs the page script alone, with a menu built from file names. Drawing our own
+    menu here keeps every run looking the same, and switching the mode off makes
+    the next run go through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager  # pinned Streamlit; no public API
+
+    PagesManager.uses_pages_directory = False
+    for script, title, icon, _ in PAGES:
+        st.sidebar.page_link(script, label=title, icon=icon)
+    st.sidebar.divider()
+
+
 def setup_page() -> Filters:
-    """Every page starts here: chart theme, workspace (sample data on first start), filters."""
+    """Every page starts here: page setup, menu, chart theme, workspace, filters."""
+    st.set_page_config(page_title="cxdash · brand promise", page_icon=":material/verified:", layout="wide")
+    _page_menu()
     charts.register_theme()
     workspace()
     return filter_sidebar()
@@ -330,10 +359,10 @@ def highlight(text: str, marks: Any) -> str:
 def verbatim(row: Any) -> None:
     """One comment: when, where, score, themes; keywords marked, personal data already masked."""
     when = f"{row['ts']:%d %b %Y}" if pd.notna(row["ts"]) else "no date"
-    where = " · ".join(str(x) for x in (row.get("touchpoint"), row.get("channel")) if x)
+    where = " · ".join(str(x) for x in (row.get("touchpoint"), row.get("channel")) if pd.notna(x) and x)
     score = "" if pd.isna(row["score"]) else f" · score {row['score']:.0f}/100"
     themes = ", ".join(row["themes"]) if len(row["themes"]) else "no theme"
-    lang = f" · {row['language']}" if row.get("language") else ""
+    lang = f" · {row['language']}" if pd.notna(row.get("language")) and row.get("language") else ""
     with st.container(border=True):
         st.markdown(highlight(row["comment"], row["marks"]), unsafe_allow_html=True)
         st.caption(f"{when}{' · ' + where if where else ''}{score}{lang} · {themes}")

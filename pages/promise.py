@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cxdash import charts, ui
+from cxdash import ui
 from cxdash.metrics import kpis
 from cxdash.promise import promise_keeping, promise_statement, scorecard
 from cxdash.trends import kpi_changes
@@ -33,7 +33,7 @@ for col, (_, k) in zip(tiles, headline.iterrows(), strict=True):
         st.metric(
             SHORT[k["kpi"]] + (" (directional)" if k["directional"] else ""),
             ui.fmt_value(k["value"], k["unit"]),
-            delta=None if delta is None else f"{delta:+.1f} vs previous period",
+            delta=None if delta is None else ("no change" if abs(delta) < 0.05 else f"{delta:+.1f}") + " vs previous period",
             delta_color="normal" if change.get("significant") else "off",
             help=change.get("message"),
         )
@@ -49,21 +49,24 @@ if changes:
 # -- Reasons to believe and promise keeping --------------------------------------------------
 card = ui.query(scorecard, filters)
 keeping = ui.query(promise_keeping, filters)
-left, right = st.columns([2, 3], gap="large")
-with left:
-    st.subheader("Reasons to believe")
-    by_pillar = keeping.set_index("pillar") if not keeping.empty else None
-    for rtb in promise.get("reasons_to_believe", []):
-        row = by_pillar.loc[rtb["name"]] if by_pillar is not None and rtb["name"] in by_pillar.index else None
-        kept = "" if row is None or row["kept_pct"] != row["kept_pct"] else f" — **{row['kept_pct']:.0f}% kept**"
-        st.markdown(f"**{rtb['name']}**{kept}  \n{rtb.get('description') or ''}")
-with right:
-    st.subheader("Promise kept, by reason to believe")
-    ui.render_chart(charts.promise_keeping_chart(keeping), key="keeping")
-    st.caption("Share of importance-weighted touchpoints whose score meets the promise target.")
+st.subheader("Reasons to believe: is the promise kept?")
+reasons = promise.get("reasons_to_believe", [])
+by_pillar = keeping.set_index("pillar") if not keeping.empty else None
+overall = keeping[keeping["is_overall"]] if not keeping.empty else keeping
+for col, rtb in zip(st.columns(max(1, len(reasons) + 1)), [*reasons, None], strict=False):
+    name = rtb["name"] if rtb else "All reasons to believe"
+    row = overall.iloc[0] if rtb is None and len(overall) else (
+        by_pillar.loc[name] if by_pillar is not None and name in by_pillar.index else None)
+    with col.container(border=True):
+        kept = "–" if row is None or row["kept_pct"] != row["kept_pct"] else f"{row['kept_pct']:.0f}% kept"
+        st.metric(name, kept, help=rtb.get("description") if rtb else "Across every touchpoint with a reason to believe.")
+        if row is not None:
+            st.caption(f"{int(row['meets'])} of {int(row['confirmed'])} confirmed touchpoints meet the promise"
+                       + (f" · {int(row['too_few'])} with too few responses" if row["too_few"] else ""))
+st.caption("Kept = importance-weighted share of confirmed touchpoints whose score meets the promise target.")
 
 # -- Five weakest touchpoints ------------------------------------------------------------------
-st.subheader("Where the promise breaks first")
+st.subheader("The five weakest touchpoints")
 weakest = card[card["rank"].notna()].head(5)
 if weakest.empty:
     st.success("No touchpoint with enough responses falls short of its promise target.")

@@ -46,11 +46,14 @@ if theme:
     where_stage, where_tp = st.columns(2, gap="large")
     for col, by in ((where_stage, "stage"), (where_tp, "touchpoint")):
         with col:
-            st.subheader(f"By {by}")
+            st.subheader(f"Where: by {by}")
             m = ui.query(theme_matrix, filters, by=by)
-            event = ui.render_chart(charts.theme_matrix_heatmap(m[m["theme"] == theme], by=by), key=f"tm_{by}", selection="cell")
+            m = m[m["theme"] == theme].nlargest(15, "mentions")
+            order = ui.options()["stages"] if by == "stage" else None
+            event = ui.render_chart(charts.theme_breakdown_bars(m, by, order), key=f"tm_{by}", selection="cell")
             picked = ui.selected_value(event, "cell", by)
             stage, touchpoint = (picked, touchpoint) if by == "stage" else (stage, picked)
+    st.caption("Click a bar to read those comments below.")
     metric = st.segmented_control("Trend of", ["csat", "nps", "ces"], default="csat", format_func=str.upper, key="th_metric")
     only = filters.with_(themes=(theme,))
     ui.render_chart(charts.trend_chart(ui.query(series, only, metric=metric or "csat", grain="month"), value_title=(metric or "csat").upper()), key="th_trend")

@@ -20,22 +20,16 @@ if rated.empty:
     ui.empty_state()
     st.stop()
 
-clicked = None
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.subheader("Gap to the promise")
-    event = ui.render_chart(charts.gap_chart(rated, selected=ui.page_param("tp")), key="gap", selection="touchpoint")
-    clicked = ui.selected_value(event, "touchpoint", "touchpoint")
-with right:
-    st.subheader("Importance vs performance")
-    splits = card.attrs.get("ipa_splits", {})
-    event = ui.render_chart(charts.ipa_chart(rated, splits), key="ipa", selection="touchpoint")
-    clicked = ui.selected_value(event, "touchpoint", "touchpoint") or clicked
-    if splits:
-        st.caption(
-            f"Split at the promise target (gap 0) and at the mean importance ({splits['importance']:.2f}). "
-            f"Importance: {card.attrs.get('importance_method', 'stated')} where the map gives none."
-        )
+event = ui.render_chart(charts.gap_chart(rated, selected=ui.page_param("tp")), key="gap", selection="touchpoint")
+clicked = ui.selected_value(event, "touchpoint", "touchpoint")
+splits = card.attrs.get("ipa_splits", {})
+event = ui.render_chart(charts.ipa_chart(rated, splits), key="ipa", selection="touchpoint")
+clicked = ui.selected_value(event, "touchpoint", "touchpoint") or clicked
+if splits:
+    st.caption(
+        f"Split at the promise target (gap 0) and at the mean importance ({splits['importance']:.2f}). "
+        f"Importance is stated in the touchpoint map; {card.attrs.get('importance_method', 'derived')} fill in where it gives none."
+    )
 if clicked and clicked != ui.page_param("tp"):
     ui.set_page_param("tp", clicked)
 

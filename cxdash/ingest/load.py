@@ -228,29 +228,36 @@ def undo_import(ws: Workspace, import_id: str) -> str:
         raise ImportRejected(f"Import {import_id} ({file_name}) was already undone.")
     with ws.transaction() as cur:
         if kind == "feedback":
-            n = cur.execute(
-                "SELECT count(*) FROM feedback WHERE import_id = ?", [import_id]
-            ).fetchone()[0]
-            cur.execute("DELETE FROM feedback WHERE import_id = ?", [import_id])
-            what = f"{n:,} rating rows removed"
+            what = _undo_feedback(cur, import_id)
         else:
-            later = cur.execute(
-                "SELECT count(*) FROM imports WHERE kind = 'touchpoints' AND undone_at IS NULL"
-                " AND imported_at > ?",
-                [imported_at],
-            ).fetchone()[0]
-            if later:
-                raise ImportRejected(
-                    f"Import {import_id} ({file_name}) was replaced by a later touchpoint map; "
-                    "undo that one first."
-                )
-            prev = json.loads(previous) if previous else {"touchpoints": [], "promise": []}
-            _write_map(cur, pd.DataFrame(prev["touchpoints"]), pd.DataFrame(prev["promise"]), None)
-            what = "the previous touchpoint map and promise restored"
+            what = _undo_map(cur, import_id, file_name, previous, imported_at)
         cur.execute(
             "UPDATE imports SET undone_at = current_timestamp WHERE import_id = ?", [import_id]
         )
     return f"Undid import {import_id} ({file_name}): {what}."
+
+
+def _undo_feedback(cur: Any, import_id: str) -> str:
+    n = cur.execute("SELECT count(*) FROM feedback WHERE import_id = ?", [import_id]).fetchone()[0]
+    cur.execute("DELETE FROM feedback WHERE import_id = ?", [import_id])
+    return f"{n:,} rating rows removed"
+
+
+def _undo_map(cur: Any, import_id: str, file_name: str, previous: Any, imported_at: Any) -> str:
+    """Put back the map and promise this import replaced (only the latest map can be undone)."""
+    later = cur.execute(
+        "SELECT count(*) FROM imports WHERE kind = 'touchpoints' AND undone_at IS NULL"
+        " AND imported_at > ?",
+        [imported_at],
+    ).fetchone()[0]
+    if later:
+        raise ImportRejected(
+            f"Import {import_id} ({file_name}) was replaced by a later touchpoint map; "
+            "undo that one first."
+        )
+    prev = json.loads(previous) if previous else {"touchpoints": [], "promise": []}
+    _write_map(cur, pd.DataFrame(prev["touchpoints"]), pd.DataFrame(prev["promise"]))
+    return "the previous touchpoint map and promise restored"
 
 
 # ---------------------------------------------------------------------------
@@ -471,6 +478,14 @@ def _json_cell(v: Any) -> Any:
     return v.isoformat() if hasattr(v, "isoformat") else v
 
 
+def _texts(values: np.ndarray) -> list[str | None]:
+    """:func:`_cell_text` of many values; all-text columns (ids, comments) are trimmed at once."""
+    if len(values) and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        stripped = pd.Series(values, dtype=object).str.strip()
+        return stripped.where(stripped != "", None).tolist()
+    return [_cell_text(v) for v in values]
+
+
 def _broadcast(values: list[Any], codes: np.ndarray, index: pd.Index, dtype: Any) -> pd.Series:
     """One value per distinct cell, spread to every cell (code -1, a missing cell, takes the last)."""
     # fromiter keeps list values as single objects (np.array would build a 2-D array).
@@ -522,7 +537,12 @@ class _Cells:
         return _broadcast(self._tables[key], codes, self.data.index, dtype)
 
     def text(self, j: Any) -> pd.Series:
-        return self.map(j, _cell_text)
+        """Cells as trimmed strings, None for empty (see :func:`_cell_text`)."""
+        codes, uniques = self.factorized(j)
+        key = (j, _cell_text)
+        if key not in self._tables:
+            self._tables[key] = [*_texts(uniques), None]
+        return _broadcast(self._tables[key], codes, self.data.index, object)
 
     def matches(self, j: Any, pattern: str) -> pd.Series:
         """Whether each cell's text matches ``pattern`` (an RE2 regex, case-insensitive)."""
@@ -1298,7 +1318,7 @@ def _commit_map(
         promise = (
             p.promise_rows if p.promise_rows is not None else pd.DataFrame(previous["promise"])
         )
-        _write_map(cur, map_rows, promise, base.import_id)
+        _write_map(cur, map_rows, promise)
         base.rows_loaded = len(map_rows)
         base.touchpoints = map_rows["touchpoint"].tolist()
         base.layout = "long"
@@ -1334,9 +1354,7 @@ _MAP_COLUMNS = (
 )
 
 
-def _write_map(
-    cur: Any, map_rows: pd.DataFrame, promise: pd.DataFrame, import_id: str | None
-) -> None:
+def _write_map(cur: Any, map_rows: pd.DataFrame, promise: pd.DataFrame) -> None:
     """Replace the touchpoint map and promise, then align feedback stages with the map."""
     cur.execute("DELETE FROM touchpoints")
     if len(map_rows):
