@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import logging
 import os
 import shutil
 import statistics
@@ -750,6 +751,18 @@ def environment(name: str, value: str) -> Iterator[None]:
             os.environ[name] = before
 
 
+@contextmanager
+def quiet_streamlit_logs() -> Iterator[None]:
+    """Hide Streamlit's bare-mode warnings ("missing ScriptRunContext") while the group runs."""
+    logs = importlib.import_module("streamlit.logger")
+    before = logging.getLogger("streamlit").level
+    logs.set_log_level(logging.ERROR)
+    try:
+        yield
+    finally:
+        logs.set_log_level(before or logging.INFO)
+
+
 def stage_selections(stages: Sequence[str]) -> list[list[str]]:
     """Distinct journey-stage selections: every pair, then every single stage."""
     return [list(pair) for pair in itertools.combinations(stages, 2)] + [[s] for s in stages]
@@ -779,7 +792,7 @@ def bench_page(rows: int, runs: int = 20, folder: Path = CACHE) -> list[Row]:
     streamlit = importlib.import_module("streamlit")
     app_test = importlib.import_module("streamlit.testing.v1").AppTest
     source = feedback_workspace(rows, folder)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, quiet_streamlit_logs():
         db = Path(tmp) / "page.duckdb"
         shutil.copy(source, db)  # the app opens it for writing; the cache stays pristine
         try:
@@ -864,12 +877,23 @@ GROUPS: dict[str, Callable[[bool], list[Row]]] = {
 }
 
 
+def machine_load() -> str:
+    """CPU count and load average: timings on a busy machine read high."""
+    cpus = os.cpu_count() or 1
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return f"{cpus} CPUs"
+    return f"{cpus} CPUs, load average {one:.1f} (1 min) / {five:.1f} (5 min)"
+
+
 def run_bench(quick: bool = False, only: list[str] | None = None) -> int:
     unknown = sorted(set(only or ()) - set(GROUPS))
     if unknown:
         print(f"There is no benchmark group {', '.join(unknown)}; choose from {', '.join(GROUPS)}.")
         return 2
     started = time.perf_counter()
+    print(f"machine: {machine_load()}", flush=True)
     rows: list[Row] = []
     for name, group in GROUPS.items():
         if only and name not in only:
@@ -878,5 +902,5 @@ def run_bench(quick: bool = False, only: list[str] | None = None) -> int:
         rows.extend(group(quick))
     print()
     print_table(rows)
-    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    print(f"\ntotal {time.perf_counter() - started:.0f} s; {machine_load()}")
     return 0

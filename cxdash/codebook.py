@@ -20,18 +20,7 @@ matcher in :mod:`cxdash.themes` relies on:
 
 from __future__ import annotations
 
-THEMES: tuple[str, ...] = (
-    "trust",
-    "convenience",
-    "promise",
-    "respect",
-    "autonomy",
-    "choice",
-    "knowledge",
-    "recognition",
-    "benefit",
-    "identity",
-)
+from cxdash.domain import THEMES
 
 THEME_DESCRIPTIONS: dict[str, str] = {
     "trust": "fair dealing, dependable, privacy respected",

@@ -47,6 +47,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from cxdash.domain import THEMES
+
 # --------------------------------------------------------------------------------------
 # Generation settings
 # --------------------------------------------------------------------------------------
@@ -85,27 +87,6 @@ REASONS_TO_BELIEVE: tuple[tuple[str, str], ...] = (
     ),
 )
 
-EXPERIENCE_PROVIDERS: tuple[str, ...] = (
-    "Communications",
-    "Visual and verbal identity",
-    "Product presence",
-    "Co-branding",
-    "Spatial environments",
-    "Websites and electronic media",
-    "People",
-)
-THEMES: tuple[str, ...] = (
-    "trust",
-    "convenience",
-    "promise",
-    "respect",
-    "autonomy",
-    "choice",
-    "knowledge",
-    "recognition",
-    "benefit",
-    "identity",
-)
 CUSTOMER_TYPES: tuple[str, ...] = ("Commuter", "Occasional", "Business", "Student")
 CUSTOMER_TYPE_SHARES: tuple[float, ...] = (0.38, 0.30, 0.17, 0.15)
 REGIONS: tuple[str, ...] = ("North", "Central", "South")

@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxdash.domain import PROVIDERS
 from cxdash.errors import CxdashError
-from cxdash.ingest.load import PROVIDERS, sync_feedback_with_map
+from cxdash.ingest.load import sync_feedback_with_map
 from cxdash.workspace import Workspace
 
 MAP_COLUMNS: tuple[str, ...] = (

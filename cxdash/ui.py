@@ -320,13 +320,18 @@ def fmt_gap(gap: float | None, unit: str) -> str:
 
 
 def render_chart(chart: Any, key: str, selection: str | None = None) -> Any:
-    """Show an Altair chart at full width; with ``selection``, return the clicked values."""
+    """Show an Altair chart at full width; with ``selection``, return the clicked values.
+
+    The spec is built without Altair's JSON-schema validation (the chart builders are
+    covered by tests that validate them); validation was the largest cost of a re-render.
+    """
+    spec = chart.to_dict(validate=False)
     if selection is None:
-        st.altair_chart(chart, theme=None, width="stretch", key=key)
+        st.vega_lite_chart(spec=spec, theme=None, width="stretch", key=key)
         return None
-    event = st.altair_chart(chart, theme=None, width="stretch", key=key, on_select="rerun",
-                            selection_mode=[selection])
-    return event
+    return st.vega_lite_chart(
+        spec=spec, theme=None, width="stretch", key=key, on_select="rerun", selection_mode=[selection]
+    )
 
 
 def selected_value(event: Any, selection: str, field: str) -> str | None:

@@ -3,12 +3,12 @@
 import streamlit as st
 
 from cxdash import ui
+from cxdash.domain import PROVIDERS
 from cxdash.errors import CxdashError, ImportRejected
 from cxdash.ingest import review
 from cxdash.ingest.load import ImportOptions, import_prepared, list_imports, prepare, undo_import
 from cxdash.templates import feedback_template, touchpoint_map_template
 from cxdash.touchpoint_map import (
-    PROVIDERS,
     TARGET_METRICS,
     TARGET_UNITS,
     load_map,

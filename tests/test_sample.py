@@ -17,6 +17,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from cxdash import sample
+from cxdash.domain import PROVIDERS
 from cxdash.workspace import Workspace
 
 SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
@@ -260,7 +261,7 @@ def test_touchpoint_map_has_stages_providers_and_owners(tp_map: pd.DataFrame) ->
     stage_of_order = tp_map.groupby("Stage order")["Journey stage"].nunique()
     assert (stage_of_order == 1).all() and len(stage_of_order) >= 6
     assert tp_map["Touchpoint"].is_unique
-    assert set(tp_map["Experience provider"]) == set(sample.EXPERIENCE_PROVIDERS)
+    assert set(tp_map["Experience provider"]) == set(PROVIDERS)
     assert tp_map["Owner"].notna().all() and tp_map["Owner"].nunique() >= 5
     importance = _numbers(tp_map["Importance"])
     assert importance.isna().sum() >= 2

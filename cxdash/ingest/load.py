@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cxdash.domain import PROVIDERS, THEMES
 from cxdash.errors import ImportRejected
 from cxdash.ingest import values as V
 from cxdash.ingest.language import detect_language, normalise_language
@@ -50,18 +51,6 @@ _NOT_APPLICABLE = re.compile(
     r"^\s*(n/?a|na|n\.a\.|-+|—|none|null|not applicable|no answer|skipped|don't know|dont know|"
     r"không áp dụng|khong ap dung|không có|khong co|不适用|不適用|无|無)\s*$",
     re.IGNORECASE,
-)
-THEME_NAMES = (
-    "trust",
-    "convenience",
-    "promise",
-    "respect",
-    "autonomy",
-    "choice",
-    "knowledge",
-    "recognition",
-    "benefit",
-    "identity",
 )
 
 
@@ -772,7 +761,7 @@ def _theme_list(v: Any) -> list[str]:
     if not text:
         return []
     parts = [p.strip() for p in re.split(r"[;,|/、，；]", text) if p.strip()]
-    return sorted({p.casefold() if p.casefold() in THEME_NAMES else p for p in parts})
+    return sorted({p.casefold() if p.casefold() in THEMES else p for p in parts})
 
 
 def _add_segments_and_extra(out: pd.DataFrame, cells: _Cells, plan: SheetPlan) -> list[str]:
@@ -892,15 +881,6 @@ def _fmt(v: float) -> str:
 # ---------------------------------------------------------------------------
 # Touchpoint map and promise
 # ---------------------------------------------------------------------------
-PROVIDERS = (
-    "Communications",
-    "Visual and verbal identity",
-    "Product presence",
-    "Co-branding",
-    "Spatial environments",
-    "Websites and electronic media",
-    "People",
-)
 
 
 def _prepare_map(

@@ -30,7 +30,7 @@ from cxdash.starter import ensure_sample_data
 from cxdash.workspace import Workspace
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -102,6 +102,7 @@ def page(
     new_context: Callable[[], BrowserContext], request: pytest.FixtureRequest
 ) -> Iterator[Page]:
     """A page in a fresh context at 1280x720; a screenshot is kept when the test fails."""
+    (SCREENSHOTS / f"{request.node.name}-failed.png").unlink(missing_ok=True)
     current = new_context().new_page()
     yield current
     report = getattr(request.node, "rep_call", None)
@@ -123,18 +124,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
 def screenshot(request: pytest.FixtureRequest) -> Callable[..., Path]:
     """``screenshot(page, tall=False, step="")`` saves test-artifacts/screenshots/<test>[-step].png.
 
-    ``tall=True`` also saves ``<test>[-step]-tall.png`` at 1280x1800 (Streamlit scrolls inside
+    ``at`` (a locator) is scrolled to the top first. ``tall=True`` also saves ``<test>[-step]-tall.png`` at 1280x1800 (Streamlit scrolls inside
     its main block, so a full-page shot at 720 px high shows only the first screen).
     """
 
-    def save(page: Page, *, tall: bool = False, step: str = "") -> Path:
+    def save(page: Page, *, tall: bool = False, step: str = "", at: Locator | None = None) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         name = request.node.name + (f"-{step}" if step else "")
         path = SCREENSHOTS / f"{name}.png"
+        if at is not None:
+            at.evaluate("e => e.scrollIntoView({block: 'start'})")
         page.screenshot(path=path, full_page=True)
         if tall:
             page.set_viewport_size(TALL_VIEWPORT)
             page.wait_for_timeout(500)  # let the layout and charts settle at the new size
+            if at is not None:
+                at.evaluate("e => e.scrollIntoView({block: 'start'})")
             page.screenshot(path=SCREENSHOTS / f"{name}-tall.png", full_page=True)
             page.set_viewport_size(VIEWPORT)
             page.wait_for_timeout(300)

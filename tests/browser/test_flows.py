@@ -68,7 +68,8 @@ def open_app(page: Page, url: str) -> None:
 
 def go_to(page: Page, nav_label: str) -> None:
     """Click a page in the sidebar navigation."""
-    page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=nav_label).click()
+    menu = page.locator('[data-testid="stSidebar"] a')  # the app draws its own page links
+    menu.filter(has_text=re.compile(rf"{re.escape(nav_label)}\s*$")).click()
     wait_idle(page)
 
 
@@ -164,7 +165,7 @@ def click_gap_chart_row(page: Page, index: int) -> str:
     """Click the row of the ``index``-th touchpoint in the gap chart; returns its name."""
     labels = gap_chart_labels(page)
     expect(labels.nth(index)).to_be_visible()
-    names = [t.strip() for t in labels.all_inner_texts()]
+    names = [t.strip() for t in labels.all_text_contents()]
     candidates = [i for i, name in enumerate(names) if not name.endswith("…")]
     assert index in candidates, f"label {index} is cut off or missing: {names}"
     label = labels.nth(index)
@@ -204,6 +205,24 @@ def touchpoint_facts(db: Path, filters: Filters, touchpoint: str) -> dict[str, o
     return {"owner": row["owner"], "n": int(row["n"])}
 
 
+# -- Data page ----------------------------------------------------------------------------------
+
+
+def table_rows(table: Locator) -> list[dict[str, str]]:
+    """Rows of a Streamlit dataframe, from the grid's accessible table (the cells are drawn)."""
+    headers = [h.strip() for h in table.locator('[role="columnheader"]').all_text_contents()]
+    rows = []
+    for row in table.locator('[role="row"]').all():
+        cells = [c.strip() for c in row.locator('[role="gridcell"]').all_text_contents()]
+        if cells:
+            rows.append(dict(zip(headers[-len(cells) :], cells, strict=True)))
+    return rows
+
+
+def directional_note(page: Page) -> str:
+    return page.get_by_text("Figures from fewer than").inner_text().strip()
+
+
 # -- the flows ----------------------------------------------------------------------------------
 
 
@@ -240,6 +259,8 @@ def test_sidebar_filters_change_figures_and_follow_navigation(
     open_app(page, app_server.url)
     before = tile_n(page, "CSAT")
     assert before == expected_kpis(sample_workspace, Filters())["csat"]
+    note = directional_note(page)
+    assert f"fewer than {Filters().min_n} responses" in note
 
     choose(page, "Journey stage", STAGE, STAGE)
     choose(page, "Experience theme", THEME, THEME.capitalize())
@@ -262,13 +283,10 @@ def test_sidebar_filters_change_figures_and_follow_navigation(
     assert chosen(page, "Journey stage") == [STAGE]
     assert chosen(page, "Experience theme") == [THEME.capitalize()]
     assert chosen(page, "Channel") == [CHANNEL]
+    assert directional_note(page) == note  # the other settings survive the page change too
     params = query(page)
     assert urlparse(page.url).path == "/journey"
-    assert (params.get("stage"), params.get("theme"), params.get("channel")) == (
-        [STAGE],
-        [THEME],
-        [CHANNEL],
-    )
+    assert params == {"stage": [STAGE], "theme": [THEME], "channel": [CHANNEL]}
     screenshot(page, tall=True, step="journey")
 
 
@@ -290,7 +308,7 @@ def test_clicking_a_touchpoint_opens_its_detail(
     expect(page.locator('[data-testid="stMain"] [data-testid="stVegaLiteChart"]')).to_have_count(4)
     assert query(page).get("tp") == [touchpoint]
     expect_no_error(page)
-    screenshot(page, tall=True)
+    screenshot(page, tall=True, at=page.get_by_role("heading", level=2, name=touchpoint))
 
 
 def write_kiosk_workbook(path: Path, rows: int, start: date) -> Path:
@@ -333,6 +351,16 @@ def test_upload_adds_a_new_channel(
     wait_idle(page)
     expect(page.get_by_role("heading", level=3, name=upload.name)).to_be_visible()
     expect(page.get_by_text("Columns in 'Kiosk survey'")).to_be_visible()
+    summary = page.locator('[data-testid="stDataFrame"]').first
+    expect(summary.locator('[role="gridcell"]').first).to_be_attached()
+    detected = table_rows(summary)
+    assert len(detected) == 1, detected
+    assert {k: detected[0].get(k) for k in ("sheet", "reads as", "layout", "rows")} == {
+        "sheet": "Kiosk survey",
+        "reads as": "feedback",
+        "layout": "long",
+        "rows": "40",
+    }
     import_button = page.get_by_role("button", name=f"Import {upload.name}", exact=True)
     expect(import_button).to_be_visible()
     expect_no_error(page)
@@ -371,7 +399,7 @@ def test_copied_link_reopens_the_same_view(
     }
     figures = detail_metrics(page)
     assert {"stage", "channel", "tp"} <= query(page).keys()
-    screenshot(page, step="original")
+    screenshot(page, step="original", at=page.get_by_role("heading", level=2, name=touchpoint))
 
     other = new_context().new_page()
     open_app(other, link)
@@ -380,4 +408,4 @@ def test_copied_link_reopens_the_same_view(
     assert detail_metrics(other) == figures
     assert query(other) == query(page)
     expect_no_error(other)
-    screenshot(other, tall=True)
+    screenshot(other, tall=True, at=other.get_by_role("heading", level=2, name=touchpoint))
