@@ -753,7 +753,11 @@ def journey_heatmap(
         "stage:N",
         sort=stages,
         title="Journey stage",
-        axis=alt.Axis(orient="top", labelAngle=0, labelLimit=150, labelFontWeight="bold"),
+        # Multi-word stage names break onto lines so neighbouring columns never overlap.
+        axis=alt.Axis(
+            orient="top", labelAngle=0, labelLimit=150, labelFontWeight="bold",
+            labelExpr="split(datum.label, ' ')",
+        ),
     )
     bold = f"indexof(datum.value, {json.dumps(MOMENT_MARK)}) === 0 ? 'bold' : 'normal'"
     y = alt.Y(

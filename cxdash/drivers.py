@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from cxdash.filters import Filters
+from cxdash.metrics import MEMO, row_filters
 from cxdash.workspace import Workspace
 
 MIN_RESPONDENTS = 30  # below this no derived importance is shown
@@ -183,7 +184,18 @@ def derived_importance(ws: Workspace, filters: Filters, outcome: str | None = No
     least one rating) and ``n`` (of those, how many rated the touchpoint).
     Sorted by importance. ``attrs``: ``outcome``, ``link`` (response or
     respondent) and ``note`` (why the result is empty, thin or a fallback).
+    Memoised per filter state and data version (the scorecard and the moments of
+    truth both ask for it).
     """
+    found = MEMO.get(
+        ws,
+        ("derived_importance", row_filters(filters), outcome),
+        lambda: _derived_importance(ws, filters, outcome),
+    )
+    return found.copy()
+
+
+def _derived_importance(ws: Workspace, filters: Filters, outcome: str | None) -> pd.DataFrame:
     chosen = _pick_outcome(ws, filters, outcome)
     if chosen is None:
         wanted = f"'{outcome}'" if outcome else "an overall score, NPS or CSAT"

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cxdash.filters import Filters
-from cxdash.metrics import add_figures, metric_stats
+from cxdash.metrics import CELL_STAGE, add_figures, level_stats, metric_levels, metric_stats
 from cxdash.promise import (
     GAP_DECIMALS,
     STATUS_TOO_FEW,
@@ -29,8 +29,6 @@ from cxdash.promise import (
     touchpoint_frame,
 )
 from cxdash.workspace import Workspace
-
-_CELL_STAGE = "coalesce(f.stage, t.stage)"
 
 
 def stage_orders(ws: Workspace) -> pd.DataFrame:
@@ -56,16 +54,20 @@ def order_stages(frame: pd.DataFrame, ws: Workspace, extra_keys: list[str]) -> p
     return out.drop(columns=["_no_stage", "_unordered"]).reset_index(drop=True)
 
 
+def _cell_stats(ws: Workspace, filters: Filters, by_channel: bool) -> pd.DataFrame:
+    """Statistics per (stage, touchpoint[, channel]) and metric; the stage x touchpoint cells
+    come from the aggregate the KPIs and the scorecard share (:func:`metric_levels`)."""
+    if not by_channel:
+        return level_stats(metric_levels(ws, filters), "cell")
+    groups = [("stage", CELL_STAGE), ("touchpoint", "f.touchpoint"), ("channel", "f.channel")]
+    return metric_stats(ws, filters, groups=groups, where="f.touchpoint IS NOT NULL", join_map=True)
+
+
 def journey_cells(ws: Workspace, filters: Filters, by_channel: bool = False) -> pd.DataFrame:
     """One row per (stage, touchpoint[, channel]) with the touchpoint's target metric figure."""
     info = touchpoint_frame(ws, filters)
     info["metric"] = choose_metric(info)
-    groups = [("stage", _CELL_STAGE), ("touchpoint", "f.touchpoint")]
-    if by_channel:
-        groups.append(("channel", "f.channel"))
-    stats = metric_stats(
-        ws, filters, groups=groups, where="f.touchpoint IS NOT NULL", join_map=True
-    )
+    stats = _cell_stats(ws, filters, by_channel)
     cells = stats.merge(
         info[["touchpoint", "metric", "map_target", "map_unit"]],
         on=["touchpoint", "metric"],

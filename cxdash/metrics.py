@@ -29,16 +29,21 @@ in different units can be compared.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from cxdash import stats
 from cxdash.errors import CxdashError
-from cxdash.filters import Filters
+from cxdash.filters import DEFAULT_MIN_N, Filters
 from cxdash.workspace import Workspace
+
+T = TypeVar("T")
 
 METRICS: tuple[str, ...] = ("nps", "csat", "ces", "rating", "overall")
 KPI_METRICS: tuple[str, ...] = ("nps", "csat", "ces", "overall")
@@ -88,7 +93,142 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# -- a memo of query results per workspace and data version -----------------------------------
+MEMO_SIZE = 16  # results kept per open workspace (a few filter states of a few result kinds)
+
+
+class WorkspaceMemo:
+    """A small LRU of query results per open :class:`Workspace`, valid for one data version.
+
+    Entries are keyed by ``(ws.data_version(), key)``: every committed write bumps the
+    data version, so a result computed before an import is never returned after it.
+    The workspace object itself is held weakly, so closing and dropping it frees its
+    entries (and a workspace opened again on the same file starts empty). Thread-safe;
+    two threads missing the same key may both compute it.
+    """
+
+    def __init__(self, maxsize: int = MEMO_SIZE) -> None:
+        self.maxsize = maxsize
+        self._entries: weakref.WeakKeyDictionary[Workspace, OrderedDict[Hashable, Any]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._lock = threading.Lock()
+
+    def get(self, ws: Workspace, key: Hashable, compute: Callable[[], T]) -> T:
+        """The memoised result for ``key`` at the workspace's current data version."""
+        full_key = (ws.data_version(), key)
+        with self._lock:
+            entries = self._entries.setdefault(ws, OrderedDict())
+            if full_key in entries:
+                entries.move_to_end(full_key)
+                return entries[full_key]
+        value = compute()
+        with self._lock:
+            entries = self._entries.setdefault(ws, OrderedDict())
+            entries[full_key] = value
+            while len(entries) > self.maxsize:
+                entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget every memoised result."""
+        with self._lock:
+            self._entries.clear()
+
+
+MEMO = WorkspaceMemo()  # results per filter state
+FACTS = WorkspaceMemo(maxsize=4)  # facts about the whole workspace (no filter)
+
+
+def clear_memo() -> None:
+    """Forget every memoised query result and workspace fact."""
+    MEMO.clear()
+    FACTS.clear()
+
+
+def row_filters(filters: Filters) -> Filters:
+    """The part of ``filters`` that selects rows (``min_n`` only flags figures): a memo key."""
+    return filters if filters.min_n == DEFAULT_MIN_N else filters.with_(min_n=DEFAULT_MIN_N)
+
+
 # -- aggregation in DuckDB -------------------------------------------------------------------
+# An answer's classification (needs value, score, scale_min, scale_max of the answer).
+_CLASSIFY = """CASE WHEN scale_max = 10 THEN value ELSE round(score / 10, 6) END AS nps_point,
+               scale_max - scale_min <= 1 AS is_binary"""
+# Sufficient statistics of a group of classified answers.
+_STATS = """count(*) AS n,
+           count_if(CASE WHEN metric = 'nps' THEN nps_point >= 9
+                         WHEN is_binary THEN value >= scale_max
+                         WHEN metric = 'ces' THEN value > (scale_min + scale_max) / 2
+                         ELSE value >= scale_max - 1 END) AS positives,
+           count_if(nps_point >= 9) AS promoters,
+           count_if(nps_point <= 6) AS detractors,
+           avg(value) AS mean_value, stddev_samp(value) AS sd_value,
+           avg(score) AS mean_score, stddev_samp(score) AS sd_score,
+           min(scale_min) AS scale_min, max(scale_max) AS scale_max,
+           bool_and(is_binary) AS all_binary,
+           (min(scale_min) <> max(scale_min) OR min(scale_max) <> max(scale_max)) AS mixed_scale"""
+STAT_COLUMNS: tuple[str, ...] = (
+    "n",
+    "positives",
+    "promoters",
+    "detractors",
+    "mean_value",
+    "sd_value",
+    "mean_score",
+    "sd_score",
+    "scale_min",
+    "scale_max",
+    "all_binary",
+    "mixed_scale",
+)
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def repeats_response_level_answers(ws: Workspace) -> bool:
+    """True when some response has a response-level metric (NPS, overall) on several rows
+    with the same scale, e.g. a long export repeating the NPS on every touchpoint row.
+
+    Only then must the answers be averaged per response before they are counted; when no
+    response repeats one, that step changes nothing and the queries skip it. A fact about
+    the whole workspace, so it holds for every filter: memoised per data version.
+    """
+
+    def query() -> bool:
+        sql = f"""
+        SELECT EXISTS (
+            SELECT 1 FROM feedback
+            WHERE metric IN ({_marks(RESPONSE_LEVEL_METRICS)})
+              AND value IS NOT NULL AND score IS NOT NULL
+            GROUP BY import_id, response_id, metric, scale_min, scale_max
+            HAVING count(*) > 1
+        )
+        """
+        return bool(ws.fetchall(sql, list(RESPONSE_LEVEL_METRICS))[0][0])
+
+    return FACTS.get(ws, ("repeats_response_level_answers",), query)
+
+
+def _answers_sql(key: str, dedupe: bool) -> tuple[str, list[Any]]:
+    """CTE ``answers`` over CTE ``rows``: response-level metrics averaged per response within
+    each group (``key``: the group columns, each followed by a comma) when ``dedupe``."""
+    if not dedupe:
+        return "answers AS (SELECT * FROM rows)", []
+    level = _marks(RESPONSE_LEVEL_METRICS)
+    sql = f"""answers AS (
+        SELECT {key}metric, value, score, scale_min, scale_max FROM rows
+        WHERE metric NOT IN ({level})
+        UNION ALL
+        SELECT {key}metric, avg(value), avg(score), scale_min, scale_max FROM rows
+        WHERE metric IN ({level})
+        GROUP BY {key}metric, import_id, response_id, scale_min, scale_max
+    )"""
+    return sql, [*RESPONSE_LEVEL_METRICS, *RESPONSE_LEVEL_METRICS]
+
+
 def metric_stats(
     ws: Workspace,
     filters: Filters,
@@ -118,52 +258,118 @@ def metric_stats(
     key = "".join(f"{n}, " for n in names)
     filter_sql, filter_params = filters.to_sql("f")
     join = " LEFT JOIN touchpoints t ON t.touchpoint = f.touchpoint" if join_map else ""
-    level = ", ".join("?" * len(RESPONSE_LEVEL_METRICS))
+    # An unnest can turn one row into several of the same group: always average those.
+    dedupe = bool(from_extra) or repeats_response_level_answers(ws)
+    answers, answer_params = _answers_sql(key, dedupe)
     sql = f"""
     WITH rows AS (
         SELECT {select_groups}f.metric, f.import_id, f.response_id, f.value, f.score,
                f.scale_min, f.scale_max
         FROM feedback f{join}{from_extra}
-        WHERE f.metric IN ({", ".join("?" * len(metrics))}) AND f.value IS NOT NULL
+        WHERE f.metric IN ({_marks(metrics)}) AND f.value IS NOT NULL
           AND f.score IS NOT NULL AND ({filter_sql}){f" AND ({where})" if where else ""}
-    ), answers AS (
-        SELECT {key}metric, value, score, scale_min, scale_max FROM rows
-        WHERE metric NOT IN ({level})
-        UNION ALL
-        SELECT {key}metric, avg(value), avg(score), scale_min, scale_max FROM rows
-        WHERE metric IN ({level})
-        GROUP BY {key}metric, import_id, response_id, scale_min, scale_max
-    ), classified AS (
-        SELECT *,
-               CASE WHEN scale_max = 10 THEN value ELSE round(score / 10, 6) END AS nps_point,
-               scale_max - scale_min <= 1 AS is_binary
-        FROM answers
+    ), {answers}, classified AS (
+        SELECT *, {_CLASSIFY} FROM answers
     )
-    SELECT {key}metric,
-           count(*) AS n,
-           count_if(CASE WHEN metric = 'nps' THEN nps_point >= 9
-                         WHEN is_binary THEN value >= scale_max
-                         WHEN metric = 'ces' THEN value > (scale_min + scale_max) / 2
-                         ELSE value >= scale_max - 1 END) AS positives,
-           count_if(nps_point >= 9) AS promoters,
-           count_if(nps_point <= 6) AS detractors,
-           avg(value) AS mean_value, stddev_samp(value) AS sd_value,
-           avg(score) AS mean_score, stddev_samp(score) AS sd_score,
-           min(scale_min) AS scale_min, max(scale_max) AS scale_max,
-           bool_and(is_binary) AS all_binary,
-           (min(scale_min) <> max(scale_min) OR min(scale_max) <> max(scale_max)) AS mixed_scale
+    SELECT {key}metric, {_STATS}
     FROM classified
     GROUP BY ALL
     """
-    params = [
-        *group_params,
-        *metrics,
-        *filter_params,
-        *where_params,
-        *RESPONSE_LEVEL_METRICS,
-        *RESPONSE_LEVEL_METRICS,
-    ]
+    params = [*group_params, *metrics, *filter_params, *where_params, *answer_params]
     return ws.query_df(sql, params)
+
+
+# The levels of :func:`metric_levels`, by the GROUPING(stage, touchpoint) id of their set.
+LEVELS: dict[int, str] = {0: "cell", 2: "touchpoint", 3: "total"}
+# A cell's stage: the row's own, else the one the touchpoint map gives.
+CELL_STAGE = "coalesce(f.stage, t.stage)"
+
+
+_LEVEL_SETS = "GROUPING SETS ((stage, touchpoint, metric), (touchpoint, metric), (metric))"
+
+
+def _metric_levels_sql(filters: Filters, dedupe: bool) -> tuple[str, list[Any]]:
+    """The query of :func:`metric_levels`; ``dedupe`` averages response-level answers per
+    response within the groups of each level (see :func:`repeats_response_level_answers`)."""
+    filter_sql, filter_params = filters.to_sql("f")
+    rows = f"""rows AS (
+        SELECT {CELL_STAGE} AS stage, f.touchpoint, f.metric, f.import_id, f.response_id,
+               f.value, f.score, f.scale_min, f.scale_max
+        FROM feedback f LEFT JOIN touchpoints t ON t.touchpoint = f.touchpoint
+        WHERE f.metric IN ({_marks(METRICS)}) AND f.value IS NOT NULL
+          AND f.score IS NOT NULL AND ({filter_sql})
+    )"""
+    params = [*METRICS, *filter_params]
+    if not dedupe:
+        sql = f"""
+        WITH {rows}
+        SELECT GROUPING(stage, touchpoint) AS level, stage, touchpoint, metric, {_STATS}
+        FROM (SELECT *, {_CLASSIFY} FROM rows)
+        GROUP BY {_LEVEL_SETS}
+        """
+        return sql, params
+    level = _marks(RESPONSE_LEVEL_METRICS)
+    response = "metric, import_id, response_id, scale_min, scale_max"
+    sql = f"""
+    WITH {rows}, per_response AS (
+        SELECT GROUPING(stage, touchpoint) AS level, stage, touchpoint, metric,
+               avg(value) AS value, avg(score) AS score, scale_min, scale_max
+        FROM rows WHERE metric IN ({level})
+        GROUP BY GROUPING SETS ((stage, touchpoint, {response}), (touchpoint, {response}),
+                                ({response}))
+    )
+    SELECT level, stage, touchpoint, metric, {_STATS}
+    FROM (SELECT *, {_CLASSIFY} FROM per_response)
+    GROUP BY level, stage, touchpoint, metric
+    UNION ALL
+    SELECT GROUPING(stage, touchpoint) AS level, stage, touchpoint, metric, {_STATS}
+    FROM (SELECT *, {_CLASSIFY} FROM rows WHERE metric NOT IN ({level}))
+    GROUP BY {_LEVEL_SETS}
+    """
+    return sql, [*params, *RESPONSE_LEVEL_METRICS, *RESPONSE_LEVEL_METRICS]
+
+
+def _query_metric_levels(ws: Workspace, filters: Filters) -> pd.DataFrame:
+    sql, params = _metric_levels_sql(filters, repeats_response_level_answers(ws))
+    found = ws.query_df(sql, params)
+    found["level"] = found["level"].map(LEVELS)
+    return found
+
+
+def metric_levels(ws: Workspace, filters: Filters) -> pd.DataFrame:
+    """Sufficient statistics per metric at three levels, from one scan of the filtered rows.
+
+    What the KPIs, the promise scorecard and the journey matrix each read, computed once
+    per filter state (memoised per workspace and data version, see :class:`WorkspaceMemo`):
+
+    * ``level`` = ``"cell"``: per (``stage``, ``touchpoint``), the stage being the row's own,
+      else the map's (as :func:`metric_stats` with ``join_map`` and ``CELL_STAGE``);
+    * ``"touchpoint"``: per ``touchpoint`` (``stage`` is NULL);
+    * ``"total"``: per metric only (``stage`` and ``touchpoint`` NULL).
+
+    Each level counts response-level metrics once per response within its own groups,
+    exactly as :func:`metric_stats` grouped the same way. Rows without a touchpoint appear
+    as a NULL ``touchpoint`` at the cell and touchpoint levels (drop them there) and count
+    in the totals. Columns: ``level``, ``stage``, ``touchpoint``, ``metric`` and
+    :data:`STAT_COLUMNS`. The frame is a copy: change it freely.
+    """
+    found = MEMO.get(
+        ws,
+        ("metric_levels", row_filters(filters)),
+        lambda: _query_metric_levels(ws, filters),
+    )
+    return found.copy()
+
+
+def level_stats(levels: pd.DataFrame, level: str) -> pd.DataFrame:
+    """One level of :func:`metric_levels` with its key columns (cell: ``stage``,
+    ``touchpoint``; touchpoint: ``touchpoint``; total: none), then ``metric`` and the
+    statistics. Rows without a touchpoint are left out of the cell and touchpoint levels."""
+    keys = {"cell": ["stage", "touchpoint"], "touchpoint": ["touchpoint"], "total": []}[level]
+    rows = levels["level"].eq(level)
+    if keys:
+        rows &= levels["touchpoint"].notna()
+    return levels.loc[rows, [*keys, "metric", *STAT_COLUMNS]].reset_index(drop=True)
 
 
 # -- figures (vectorised) --------------------------------------------------------------------
@@ -289,7 +495,7 @@ def kpis(ws: Workspace, filters: Filters) -> pd.DataFrame:
     ``passives_pct``, ``detractors_pct`` (NPS only), ``share_positive`` (the
     top-box share for CSAT/CES and the share positive for a binary overall).
     """
-    found = metric_stats(ws, filters, metrics=KPI_METRICS)
+    found = level_stats(metric_levels(ws, filters), "total")
     frame = fill_missing_stats(
         found.set_index("metric").reindex(list(KPI_METRICS)).rename_axis("metric").reset_index()
     )

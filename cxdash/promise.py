@@ -48,12 +48,15 @@ from cxdash.errors import CxdashError
 from cxdash.filters import Filters
 from cxdash.metrics import (
     DEFAULT_SCALES,
+    MEMO,
     METRICS,
     UNITS,
     add_figures,
     fill_missing_stats,
     kpis,
-    metric_stats,
+    level_stats,
+    metric_levels,
+    row_filters,
     to_score100,
 )
 from cxdash.themes import theme_table
@@ -189,11 +192,22 @@ def _map_condition(filters: Filters) -> tuple[str, list[Any]]:
     return (" AND ".join(clauses) if clauses else "TRUE"), params
 
 
-def touchpoint_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
-    """Touchpoints in the map (matching the filters) or in the filtered feedback, with map details.
+def answered_metrics(ws: Workspace) -> pd.DataFrame:
+    """Per touchpoint, the metrics it has answers for in the whole workspace (``touchpoint``,
+    ``metrics``): what chooses a target metric when the map names none. Filters do not
+    change it, so a touchpoint keeps its metric whatever the selection; memoised per data
+    version."""
+    return MEMO.get(
+        ws,
+        ("answered_metrics",),
+        lambda: ws.query_df(
+            "SELECT touchpoint, list(DISTINCT metric) AS metrics FROM feedback "
+            "WHERE touchpoint IS NOT NULL AND value IS NOT NULL GROUP BY touchpoint"
+        ),
+    )
 
-    Touchpoints only in the feedback take their most frequent stage and channel.
-    """
+
+def _query_touchpoint_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
     filter_sql, filter_params = filters.to_sql("f")
     map_sql, map_params = _map_condition(filters)
     sql = f"""
@@ -202,10 +216,6 @@ def touchpoint_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
         FROM feedback f
         WHERE f.touchpoint IS NOT NULL AND ({filter_sql})
         GROUP BY f.touchpoint
-    ), has AS (
-        SELECT touchpoint, list(DISTINCT metric) AS metrics
-        FROM feedback WHERE touchpoint IS NOT NULL AND value IS NOT NULL
-        GROUP BY touchpoint
     )
     SELECT coalesce(mp.touchpoint, fb.touchpoint) AS touchpoint,
            coalesce(mp.stage, fb.fb_stage) AS stage,
@@ -216,14 +226,43 @@ def touchpoint_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
            mp.target AS map_target,
            lower(trim(mp.target_unit)) AS map_unit,
            lower(trim(mp.target_metric)) AS map_metric,
-           mp.touchpoint IS NOT NULL AS in_map,
-           coalesce(has.metrics, []::VARCHAR[]) AS metrics
+           mp.touchpoint IS NOT NULL AS in_map
     FROM touchpoints mp
     FULL OUTER JOIN fb ON fb.touchpoint = mp.touchpoint
-    LEFT JOIN has ON has.touchpoint = coalesce(mp.touchpoint, fb.touchpoint)
     WHERE fb.touchpoint IS NOT NULL OR ({map_sql})
     """
-    return ws.query_df(sql, [*filter_params, *map_params])
+    frame = ws.query_df(sql, [*filter_params, *map_params])
+    return _with_answered_metrics(ws, frame)
+
+
+def _with_answered_metrics(ws: Workspace, frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``metrics`` (see :func:`answered_metrics`) where the map names no valid metric."""
+    needed = ~frame["map_metric"].isin(METRICS)
+    found: dict[str, list[str]] = {}
+    if needed.any():
+        answered = answered_metrics(ws)
+        found = dict(zip(answered["touchpoint"], answered["metrics"].map(list), strict=True))
+    frame["metrics"] = [
+        list(found.get(touchpoint, [])) if need else []
+        for touchpoint, need in zip(frame["touchpoint"], needed, strict=True)
+    ]
+    return frame
+
+
+def touchpoint_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
+    """Touchpoints in the map (matching the filters) or in the filtered feedback, with map details.
+
+    Touchpoints only in the feedback take their most frequent stage and channel.
+    ``metrics`` lists the metrics a touchpoint has answers for (whole workspace); it is
+    only looked up where the map names no target metric, as only there it decides
+    (:func:`choose_metric`). Memoised per filter state and data version.
+    """
+    frame = MEMO.get(
+        ws,
+        ("touchpoint_frame", row_filters(filters)),
+        lambda: _query_touchpoint_frame(ws, filters),
+    )
+    return frame.copy()
 
 
 def choose_metric(frame: pd.DataFrame) -> pd.Series:
@@ -364,9 +403,7 @@ def _merge_derived(card: pd.DataFrame, derived: pd.DataFrame | None) -> pd.DataF
 # -- the scorecard ------------------------------------------------------------------------------
 def _touchpoint_stats(ws: Workspace, filters: Filters, card: pd.DataFrame) -> pd.DataFrame:
     """Add the statistics of each touchpoint's target metric (n = 0 when it has none)."""
-    found = metric_stats(
-        ws, filters, groups=[("touchpoint", "f.touchpoint")], where="f.touchpoint IS NOT NULL"
-    )
+    found = level_stats(metric_levels(ws, filters), "touchpoint")
     out = fill_missing_stats(card.merge(found, on=["touchpoint", "metric"], how="left"))
     default_lo = out["metric"].map(lambda m: DEFAULT_SCALES[m][0]).astype(float)
     default_hi = out["metric"].map(lambda m: DEFAULT_SCALES[m][1]).astype(float)

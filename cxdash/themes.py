@@ -480,6 +480,33 @@ def _base_ctes(filters: Filters) -> tuple[str, list[Any]]:
     return sql, params
 
 
+def _responses_sql(filters: Filters) -> tuple[str, list[Any]]:
+    """CTE ``resp``: one row per filtered response with its newest ``ts``, best ``score`` and
+    ``negative`` flag."""
+    where, params = filters.to_sql("f")
+    sql = f"""
+    resp AS (
+        SELECT import_id, response_id, max(ts) AS ts,
+               {_SCORE} AS score, {_NEGATIVE} AS negative
+        FROM feedback f WHERE {where} GROUP BY import_id, response_id
+    )
+    """
+    return sql, params
+
+
+# Themes of the filtered responses, from any of their rows: only rows that carry a theme are
+# joined back (a semi join on the response), each (response, theme) once.
+_RESPONSE_THEMES = """
+    rt AS (
+        SELECT DISTINCT import_id, response_id, theme FROM (
+            SELECT fb.import_id, fb.response_id, unnest(fb.themes) AS theme
+            FROM feedback fb SEMI JOIN resp USING (import_id, response_id)
+            WHERE len(fb.themes) > 0
+        ) WHERE theme IS NOT NULL AND theme <> ''
+    )
+"""
+
+
 def theme_table(ws: Workspace, filters: Filters) -> pd.DataFrame:
     """One row per theme mentioned in the filtered responses.
 
@@ -490,40 +517,48 @@ def theme_table(ws: Workspace, filters: Filters) -> pd.DataFrame:
     months minus the previous three, relative to the newest response; NaN when
     either period is empty); ``low_n`` (mentions below ``filters.min_n``).
     Sorted by mentions, most first. ``attrs["responses"]`` is the denominator.
+
+    One query: the responses are aggregated once, their count comes with the themes
+    (a row with no theme when nothing is mentioned).
     """
-    ctes, params = _base_ctes(filters)
+    resp, params = _responses_sql(filters)
     sql = f"""
-    WITH {ctes},
-    bounds AS (SELECT max(ts) AS t1 FROM resp),
+    WITH {resp}, {_RESPONSE_THEMES},
     rp AS (
         SELECT r.*, CASE WHEN r.ts > b.t1 - INTERVAL 3 MONTH THEN 'last'
                          WHEN r.ts > b.t1 - INTERVAL 6 MONTH THEN 'prev' END AS period
-        FROM resp r, bounds b
+        FROM resp r, (SELECT max(ts) AS t1 FROM resp) b
     ),
     totals AS (
         SELECT count(*) AS n,
                count(*) FILTER (WHERE period = 'last') AS n_last,
                count(*) FILTER (WHERE period = 'prev') AS n_prev
         FROM rp
+    ),
+    by_theme AS (
+        SELECT rt.theme,
+               count(*) AS mentions,
+               avg(CASE WHEN rp.negative THEN 1.0 WHEN NOT rp.negative THEN 0.0 END)
+                   AS negative_share,
+               avg(rp.score) AS mean_score,
+               count(*) FILTER (WHERE rp.period = 'last') AS mentions_last,
+               count(*) FILTER (WHERE rp.period = 'prev') AS mentions_prev
+        FROM rt JOIN rp USING (import_id, response_id)
+        GROUP BY rt.theme
     )
-    SELECT rt.theme,
-           count(*) AS mentions,
-           count(*) / any_value(t.n) AS share,
-           avg(CASE WHEN rp.negative THEN 1.0 WHEN NOT rp.negative THEN 0.0 END) AS negative_share,
-           avg(rp.score) AS mean_score,
-           count(*) FILTER (WHERE rp.period = 'last') / nullif(any_value(t.n_last), 0)
-             - count(*) FILTER (WHERE rp.period = 'prev') / nullif(any_value(t.n_prev), 0) AS trend,
-           any_value(t.n) AS responses
-    FROM rt JOIN rp USING (import_id, response_id), totals t
-    GROUP BY rt.theme
-    ORDER BY mentions DESC, rt.theme
+    SELECT b.theme, b.mentions, b.mentions / t.n AS share, b.negative_share, b.mean_score,
+           b.mentions_last / nullif(t.n_last, 0) - b.mentions_prev / nullif(t.n_prev, 0)
+               AS trend,
+           t.n AS responses
+    FROM totals t LEFT JOIN by_theme b ON TRUE
+    ORDER BY b.mentions DESC, b.theme
     """
-    df = ws.query_df(sql, params)
-    total = ws.fetchall(f"WITH {ctes} SELECT count(*) FROM resp", params)[0][0]
-    df = df.drop(columns="responses")
+    found = ws.query_df(sql, params)
+    total = int(found["responses"].iloc[0]) if len(found) else 0
+    df = found[found["theme"].notna()].drop(columns="responses").reset_index(drop=True)
     df["mentions"] = df["mentions"].astype("int64")
     df["low_n"] = df["mentions"] < filters.min_n
-    df.attrs["responses"] = int(total)
+    df.attrs["responses"] = total
     return df
 
 

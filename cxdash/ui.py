@@ -166,11 +166,42 @@ def clear_filters() -> None:
     st.session_state["f_min_n"] = DEFAULT_MIN_N
 
 
+def _keep_filter_state(opts: dict[str, Any]) -> None:
+    """Keep the filter widgets' values when the user opens another page.
+
+    Widgets drawn by a page script get a new identity on every page, so Streamlit would
+    drop their state; re-assigning each key keeps it. Values that no longer exist (after
+    an undo) are dropped, and a date range that covered all the data (no date filter)
+    follows the data when an import widens or narrows it.
+    """
+    lo, hi = opts["date_min"], opts["date_max"]
+    old_span = st.session_state.get("cx_span")
+    dates = tuple(st.session_state.get("f_dates") or ())
+    if lo is None:
+        st.session_state.pop("f_dates", None)
+    elif old_span and dates == tuple(old_span):
+        st.session_state["f_dates"] = (lo, hi)
+    elif dates:
+        st.session_state["f_dates"] = tuple(min(max(d, lo), hi) for d in dates)
+    for field, key in _KEYS.items():
+        st.session_state[key] = [v for v in st.session_state.get(key) or () if v in opts[field]]
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("f_seg::")]:
+        allowed = opts["segments"].get(key.removeprefix("f_seg::"), [])
+        st.session_state[key] = [v for v in st.session_state[key] or () if v in allowed]
+    st.session_state["f_min_n"] = st.session_state.get("f_min_n") or DEFAULT_MIN_N
+
+
 def filter_sidebar() -> Filters:
     """Render the shared filters; returns the current Filters and mirrors them into the URL."""
     opts = options()
     if _STATE not in st.session_state:
         _init_from_url(opts)
+    else:
+        _keep_filter_state(opts)
+    span = (opts["date_min"], opts["date_max"])
+    st.session_state["cx_span"] = span
+    if opts["date_min"] is not None:
+        st.session_state.setdefault("f_dates", span)
     sb = st.sidebar
     sb.markdown("### Filters")
     sb.multiselect("Journey stage", opts["stages"], key="f_stage", placeholder="All stages")
@@ -183,7 +214,6 @@ def filter_sidebar() -> Filters:
     if opts["date_min"] is not None:
         sb.date_input(
             "Dates",
-            value=st.session_state.get("f_dates", (opts["date_min"], opts["date_max"])),
             min_value=opts["date_min"],
             max_value=opts["date_max"],
             key="f_dates",

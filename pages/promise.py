@@ -25,7 +25,7 @@ changes = ui.query(kpi_changes, filters)
 tiles = st.columns(len(headline))
 for col, (_, k) in zip(tiles, headline.iterrows(), strict=True):
     change = changes.get(k["kpi"], {})
-    with col.container(border=True):
+    with col.container(border=True, height="stretch"):
         if k["n"] == 0:
             st.metric(SHORT[k["kpi"]], "–", help="No responses with this measure under these filters.")
             continue
@@ -33,8 +33,9 @@ for col, (_, k) in zip(tiles, headline.iterrows(), strict=True):
         st.metric(
             SHORT[k["kpi"]] + (" (directional)" if k["directional"] else ""),
             ui.fmt_value(k["value"], k["unit"]),
-            delta=None if delta is None else ("no change" if abs(delta) < 0.05 else f"{delta:+.1f}") + " vs previous period",
+            delta=None if delta is None else ("no change" if abs(delta) < 0.05 else f"{delta:+.1f}") + " vs previous",
             delta_color="normal" if change.get("significant") else "off",
+            delta_arrow="off" if delta is None or abs(delta) < 0.05 else "auto",
             help=change.get("message"),
         )
         moe = (k["ci_high"] - k["ci_low"]) / 2
@@ -57,17 +58,18 @@ for col, rtb in zip(st.columns(max(1, len(reasons) + 1)), [*reasons, None], stri
     name = rtb["name"] if rtb else "All reasons to believe"
     row = overall.iloc[0] if rtb is None and len(overall) else (
         by_pillar.loc[name] if by_pillar is not None and name in by_pillar.index else None)
-    with col.container(border=True):
+    with col.container(border=True, height="stretch"):
         kept = "–" if row is None or row["kept_pct"] != row["kept_pct"] else f"{row['kept_pct']:.0f}% kept"
-        st.metric(name, kept, help=rtb.get("description") if rtb else "Across every touchpoint with a reason to believe.")
+        st.markdown(f"**{name}**", help=rtb.get("description") if rtb else "Across every touchpoint with a reason to believe.")
+        st.metric(name, kept, label_visibility="collapsed")
         if row is not None:
             st.caption(f"{int(row['meets'])} of {int(row['confirmed'])} confirmed touchpoints meet the promise"
                        + (f" · {int(row['too_few'])} with too few responses" if row["too_few"] else ""))
 st.caption("Kept = importance-weighted share of confirmed touchpoints whose score meets the promise target.")
 
 # -- Five weakest touchpoints ------------------------------------------------------------------
-st.subheader("The five weakest touchpoints")
-weakest = card[card["rank"].notna()].head(5)
+st.subheader("Where the promise breaks: the weakest touchpoints")
+weakest = card[card["rank"].notna() & card["status"].isin(["below promise", "at risk"])].head(5)
 if weakest.empty:
     st.success("No touchpoint with enough responses falls short of its promise target.")
 else:

@@ -30,7 +30,7 @@ else:
     clicked = ui.selected_value(event, "theme", "theme")
     if clicked and clicked != ui.page_param("th"):
         ui.set_page_param("th", clicked)
-    st.caption(f"Mentions = responses whose comment carries the theme; {table.attrs.get('responses', 0):,} responses with comments.")
+    st.caption(f"Mentions = responses whose comment carries the theme, out of {table.attrs.get('responses', 0):,} responses under these filters.")
 
 theme = st.selectbox(
     "Theme", list(THEMES), index=list(THEMES).index(ui.page_param("th")) if ui.page_param("th") in THEMES else None,

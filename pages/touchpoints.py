@@ -9,7 +9,7 @@ from cxdash.trends import series
 
 filters = ui.setup_page()
 ui.page_header(
-    "Touchpoints against the promise",
+    "Touchpoints",
     "Score with its 95% interval against the promise target, most urgent first. "
     "Click a touchpoint in either chart to open it.",
 )
@@ -63,14 +63,11 @@ c4.metric("Responses", f"{int(t['n']):,}" + (" (directional)" if t["directional"
 st.caption(f"95% interval: {ui.fmt_value(t['ci_low'], unit)} to {ui.fmt_value(t['ci_high'], unit)}.")
 
 only = filters.with_(touchpoints=(choice,))
-trend_col, theme_col = st.columns([3, 2], gap="large")
-with trend_col:
-    st.subheader("Trend")
-    trend = ui.query(series, only, metric=t["metric"], grain="month")
-    ui.render_chart(charts.trend_chart(trend, value_title=t["metric"].upper()), key="tp_trend")
-with theme_col:
-    st.subheader("What customers talk about")
-    ui.render_chart(charts.theme_mix_chart(ui.query(theme_table, only)), key="tp_themes")
+st.subheader("Trend")
+trend = ui.query(series, only, metric=t["metric"], grain="month")
+ui.render_chart(charts.trend_chart(trend, value_title=t["metric"].upper()), key="tp_trend")
+st.subheader("What customers talk about")
+ui.render_chart(charts.theme_mix_chart(ui.query(theme_table, only)), key="tp_themes")
 
 st.subheader("Comments")
 page, total = ui.query(verbatims, only, limit=10, offset=0)
