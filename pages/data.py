@@ -29,8 +29,9 @@ def review_file(upload) -> None:
     kind = st.segmented_control("Holds", ["auto", "feedback", "touchpoints"], default="auto", key=f"{key}_kind",
                                 format_func={"auto": "Detect", "feedback": "Feedback", "touchpoints": "Touchpoint map"}.get)
     overrides = st.session_state.get(f"{key}_over") or None
-    opts = ImportOptions(kind=kind or "auto", sheet=st.session_state.get(f"{key}_sheet") or None, overrides=overrides,
-                         reverse_ces=st.session_state.get(f"{key}_rev", False))
+    header_sheet, header = st.session_state.get(f"{key}_header", (None, None))
+    opts = ImportOptions(kind=kind or "auto", sheet=st.session_state.get(f"{key}_sheet") or header_sheet, overrides=overrides,
+                         reverse_ces=st.session_state.get(f"{key}_rev", False), header=header)
     try:
         with st.spinner(f"Reading {upload.name} ..."):
             prepared = prepare(upload.getvalue(), upload.name, opts, ws)
@@ -44,6 +45,14 @@ def review_file(upload) -> None:
     if len(sheets) > 1:
         st.selectbox("Sheet", [None, *sheets], key=f"{key}_sheet", format_func=lambda s: "Detected automatically" if s is None else s)
     st.dataframe(review.summary(prepared), hide_index=True, width="stretch")
+    if len(prepared.sheets) == 1:
+        plan, raw = prepared.sheets[0].plan, prepared.workbook.sheet(prepared.sheets[0].plan.sheet)
+        c1, c2 = st.columns(2)
+        row = c1.number_input("Header starts on row", 1, len(raw.data) + raw.first_row, raw.first_row + plan.header_row, key=f"{key}_hrow_{plan.header_row}")
+        rows = c2.number_input("Header rows (0 = none)", 0, 3, plan.header_rows, key=f"{key}_hn_{plan.header_rows}")
+        if (row, rows) != (raw.first_row + plan.header_row, plan.header_rows):
+            st.session_state[f"{key}_header"] = (plan.sheet if len(sheets) > 1 else None, (int(row), int(rows)))
+            st.rerun()
     for note in review.notes(prepared):
         st.caption(f"• {note}")
     for s in prepared.sheets:

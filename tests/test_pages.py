@@ -163,3 +163,18 @@ def test_a_bad_upload_gets_a_sentence_not_a_traceback(sample_ws: Path) -> None:
     at.file_uploader[0].set_value(("report.xlsx", b"%PDF-1.7\n%binary junk", "application/pdf")).run()
     assert not at.exception
     assert any("not a spreadsheet" in e.value for e in at.error)
+
+
+def test_review_lets_the_user_move_the_header(sample_ws: Path) -> None:
+    at = run_page(app(), "pages/data.py")
+    content = (ROOT / "sample_data" / "journey_survey.xlsx").read_bytes()
+    at.file_uploader[0].set_value(("journey_survey.xlsx", content, "application/vnd.ms-excel")).run()
+    summary = at.dataframe[0].value
+    assert summary.loc[0, "sheet"] == "Responses" and summary.loc[0, "header rows"] == 1
+    assert summary.loc[0, "first data row"] == 5 and summary.loc[0, "rows"] == 8000
+    header_row = next(n for n in at.number_input if n.label == "Header starts on row")
+    assert header_row.value == 4  # two title rows and a blank row above the header
+    header_row.set_value(5).run()
+    assert not at.exception
+    moved = at.dataframe[0].value
+    assert moved.loc[0, "first data row"] == 6 and moved.loc[0, "rows"] == 7999

@@ -185,6 +185,8 @@ def detect_header(sheet: RawSheet) -> HeaderInfo:
     if width == 0 or not counts.any():
         labels = [f"Column {j + 1}" for j in range(width)]
         return HeaderInfo(0, 0, labels, "empty", [True] * width, [""] * width, [""] * width)
+    if sheet.header_hint is not None:
+        return _hinted_header(sheet, width)
 
     for r in _candidate_rows(texts, kinds):
         rows = _header_block_size(texts, kinds, r)
@@ -193,6 +195,18 @@ def detect_header(sheet: RawSheet) -> HeaderInfo:
     first = int(np.argmax(counts > 0))
     labels = [f"Column {j + 1}" for j in range(width)]
     return HeaderInfo(first, 0, labels, "none", [True] * width, [""] * width, [""] * width)
+
+
+def _hinted_header(sheet: RawSheet, width: int) -> HeaderInfo:
+    """The header where the user says it is (``RawSheet.header_hint``)."""
+    first_row, rows = sheet.header_hint or (sheet.first_row, 1)
+    r = max(0, min(first_row - sheet.first_row, len(sheet.data) - 1))
+    rows = max(0, min(rows, 3, len(sheet.data) - r))  # 1 plain, 2 SurveyMonkey, 3 Qualtrics
+    if rows == 0:
+        labels = [f"Column {j + 1}" for j in range(width)]
+        return HeaderInfo(r, 0, labels, "none", [True] * width, [""] * width, [""] * width)
+    texts, _ = classify_block(sheet.data.iloc[: r + rows])
+    return _build_labels(texts, r, rows)
 
 
 def _candidate_rows(texts: pd.DataFrame, kinds: pd.DataFrame) -> list[int]:

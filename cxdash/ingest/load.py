@@ -66,6 +66,9 @@ class ImportOptions:
     overrides: dict[str, str] | None = None  # source column -> role (for the chosen sheet(s))
     reverse_ces: bool = False  # the export's CES wording is reversed (1 = very easy)
     remember: bool = True  # remember overrides for this source layout
+    # Where the header is, when detection got it wrong: (Excel row of its first line, rows 0-3).
+    # Applies to ``sheet`` (or to the only sheet of the file).
+    header: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, False, "auto", {})}
@@ -147,6 +150,7 @@ def prepare(
     name = file_name or Path(str(source)).name
     wb = read_file(source, name)
     _check_sheet_name(wb, options.sheet)
+    _apply_header_choice(wb, options)
     plans = plan_workbook(wb.sheets, sheet=options.sheet)
     plans, overridden = _with_overrides(wb, plans, options, ws)
     chosen = _choose_plans(plans, options, wb)
@@ -160,6 +164,17 @@ def prepare(
     codebook = _codebook(ws)
     results = [_canonical_feedback(wb.sheet(p.sheet), p, options, codebook) for p in chosen]
     return Prepared(wb, kind, results, warnings=warnings, remember=remember)
+
+
+def _apply_header_choice(wb: RawWorkbook, options: ImportOptions) -> None:
+    if options.header is None:
+        return
+    if options.sheet is None and len(wb.sheets) > 1:
+        raise ImportRejected(
+            f"{wb.file_name} has {len(wb.sheets)} sheets: choose the sheet whose header you set."
+        )
+    target = wb.sheet(options.sheet) if options.sheet is not None else wb.sheets[0]
+    target.header_hint = (int(options.header[0]), int(options.header[1]))
 
 
 def import_file(

@@ -63,6 +63,8 @@ class RawSheet:
     data: pd.DataFrame
     first_row: int = 1
     cut_off: bool = False  # the file ended part-way through its last row (a truncated export)
+    # The user's word on the header: (Excel row of its first line, number of header rows).
+    header_hint: tuple[int, int] | None = None
 
 
 @dataclass
