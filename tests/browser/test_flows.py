@@ -38,7 +38,7 @@ expect.set_options(timeout=ACTION_TIMEOUT_MS)  # generous: a cold query can take
 
 PAGE_TITLES = {
     "Journey": "Customer journey",
-    "Touchpoints": "Touchpoints against the promise",
+    "Touchpoints": "Touchpoints",
     "Themes": "Experience themes",
     "Data": "Data",
 }
