@@ -13,8 +13,6 @@ import html
 import importlib
 import sys
 from collections.abc import Callable
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -65,11 +63,6 @@ def query(fn: Callable[..., Any], filters: Filters, **kwargs: Any) -> Any:
     ws = workspace()
     name = f"{fn.__module__}.{fn.__name__}"
     return _cached_call(name, str(ws.path), ws.data_version(), filters, tuple(sorted(kwargs.items())))
-
-
-def changed() -> None:
-    """Call after writing to the workspace: cached results keyed on the old version are stale."""
-    _options.clear()
 
 
 # -- filter sidebar -----------------------------------------------------------------------------
@@ -403,15 +396,7 @@ def verbatim(row: Any) -> None:
         st.caption(f"{when}{' · ' + where if where else ''}{score}{lang} · {themes}")
 
 
-def period_label(start: date, end: date) -> str:
-    return f"{start:%d %b %Y} – {end:%d %b %Y}"
-
-
 def page_header(title: str, caption: str | None = None) -> None:
     st.title(title)
     if caption:
         st.caption(caption)
-
-
-def app_root() -> Path:
-    return Path(__file__).resolve().parents[1]

@@ -81,7 +81,6 @@ def review_file(upload) -> None:
         with st.status(f"Importing {upload.name} ...", expanded=False) as status:
             result = import_prepared(ws, prepared, opts)
             status.update(label=result.message, state="error" if result.status == "rejected" else "complete")
-        ui.changed()
         st.session_state[f"{key}_done"] = result.message
         (st.error if result.status == "rejected" else st.success)(result.message)
 
@@ -112,7 +111,6 @@ with tab_history:
         if pick and st.button(f"Undo import {pick}", type="primary"):
             try:
                 st.success(undo_import(ws, pick))
-                ui.changed()
             except CxdashError as exc:
                 st.error(str(exc))
 
@@ -129,7 +127,6 @@ with tab_map:
     if st.button("Save touchpoint map", type="primary"):
         try:
             st.success(save_map(ws, edited_map))
-            ui.changed()
         except CxdashError as exc:
             st.error(str(exc))
 
@@ -141,6 +138,5 @@ with tab_promise:
     if st.button("Save brand promise", type="primary"):
         try:
             st.success(save_promise(ws, statement, description, reasons))
-            ui.changed()
         except CxdashError as exc:
             st.error(str(exc))

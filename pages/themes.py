@@ -84,12 +84,10 @@ with st.expander("Codebook: the keywords behind each theme"):
         if st.form_submit_button("Add and re-tag comments") and kw.strip():
             added = add_keyword(ws, pick, kw.strip(), lang)
             changed = retag(ws) if added else 0
-            ui.changed()
             st.success(f"Added '{kw.strip()}' to {pick}; {changed:,} rows re-tagged." if added else f"'{kw.strip()}' is already in {pick}.")
     drop = st.selectbox("Remove a keyword", [None, *book[book["theme"] == pick]["keyword"]], key="drop_kw")
     if drop and st.button(f"Remove '{drop}' and re-tag"):
         remove_keyword(ws, pick, drop)
         retag(ws)
-        ui.changed()
         st.rerun()
 ui.directional_note(filters.min_n)
