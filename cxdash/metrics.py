@@ -1,7 +1,11 @@
 """Headline CX metrics with confidence intervals: NPS, CSAT, CES, ratings and the overall outcome.
 
 Everything is aggregated by DuckDB (:func:`metric_stats`) and turned into
-figures with vectorised numpy (:func:`add_figures`), one row per group.
+figures with vectorised numpy (:func:`add_figures`), one row per group. What a
+dashboard page needs from several functions (KPIs, promise scorecard, journey
+cells) comes from one grouped query, :func:`metric_levels`, computed once per
+filter state: results are memoised per open workspace and data version
+(:class:`WorkspaceMemo`), so they are never stale after an import.
 
 Definitions (``docs``: domain.md §6):
 

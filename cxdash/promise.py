@@ -48,6 +48,7 @@ from cxdash.errors import CxdashError
 from cxdash.filters import Filters
 from cxdash.metrics import (
     DEFAULT_SCALES,
+    FACTS,
     MEMO,
     METRICS,
     UNITS,
@@ -197,7 +198,7 @@ def answered_metrics(ws: Workspace) -> pd.DataFrame:
     ``metrics``): what chooses a target metric when the map names none. Filters do not
     change it, so a touchpoint keeps its metric whatever the selection; memoised per data
     version."""
-    return MEMO.get(
+    found = FACTS.get(
         ws,
         ("answered_metrics",),
         lambda: ws.query_df(
@@ -205,6 +206,7 @@ def answered_metrics(ws: Workspace) -> pd.DataFrame:
             "WHERE touchpoint IS NOT NULL AND value IS NOT NULL GROUP BY touchpoint"
         ),
     )
+    return found.copy()
 
 
 def _query_touchpoint_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
@@ -212,7 +214,9 @@ def _query_touchpoint_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
     map_sql, map_params = _map_condition(filters)
     sql = f"""
     WITH fb AS (
-        SELECT f.touchpoint, mode(f.stage) AS fb_stage, mode(f.channel) AS fb_channel
+        SELECT f.touchpoint,
+               mode() WITHIN GROUP (ORDER BY f.stage) AS fb_stage,
+               mode() WITHIN GROUP (ORDER BY f.channel) AS fb_channel
         FROM feedback f
         WHERE f.touchpoint IS NOT NULL AND ({filter_sql})
         GROUP BY f.touchpoint
@@ -252,8 +256,8 @@ def _with_answered_metrics(ws: Workspace, frame: pd.DataFrame) -> pd.DataFrame:
 def touchpoint_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
     """Touchpoints in the map (matching the filters) or in the filtered feedback, with map details.
 
-    Touchpoints only in the feedback take their most frequent stage and channel.
-    ``metrics`` lists the metrics a touchpoint has answers for (whole workspace); it is
+    Touchpoints only in the feedback take their most frequent stage and channel (a tie goes
+    to the first A-Z, so the result does not depend on the scan order). ``metrics`` lists the metrics a touchpoint has answers for (whole workspace); it is
     only looked up where the map names no target metric, as only there it decides
     (:func:`choose_metric`). Memoised per filter state and data version.
     """

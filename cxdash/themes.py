@@ -460,26 +460,6 @@ _NEGATIVE = (
 _BY_COLUMNS = {"stage": "stage", "touchpoint": "touchpoint"}
 
 
-def _base_ctes(filters: Filters) -> tuple[str, list[Any]]:
-    """CTEs ``f`` (filtered rows), ``resp`` (one row per response) and ``rt`` (response, theme)."""
-    where, params = filters.to_sql("f")
-    sql = f"""
-    f AS (SELECT * FROM feedback f WHERE {where}),
-    resp AS (
-        SELECT import_id, response_id, max(ts) AS ts,
-               {_SCORE} AS score, {_NEGATIVE} AS negative
-        FROM f GROUP BY import_id, response_id
-    ),
-    rt AS (
-        SELECT DISTINCT import_id, response_id, theme FROM (
-            SELECT fb.import_id, fb.response_id, unnest(fb.themes) AS theme
-            FROM feedback fb JOIN resp r USING (import_id, response_id)
-        ) WHERE theme IS NOT NULL AND theme <> ''
-    )
-    """
-    return sql, params
-
-
 def _responses_sql(filters: Filters) -> tuple[str, list[Any]]:
     """CTE ``resp``: one row per filtered response with its newest ``ts``, best ``score`` and
     ``negative`` flag."""
@@ -494,9 +474,20 @@ def _responses_sql(filters: Filters) -> tuple[str, list[Any]]:
     return sql, params
 
 
-# Themes of the filtered responses, from any of their rows: only rows that carry a theme are
-# joined back (a semi join on the response), each (response, theme) once.
-_RESPONSE_THEMES = """
+def _base_ctes(filters: Filters) -> tuple[str, list[Any]]:
+    """CTEs ``f`` (filtered rows), ``resp`` (one row per response) and ``rt`` (response, theme).
+
+    A response's themes come from any of its rows: only rows that carry a theme are joined
+    back to the responses (a semi join), each (response, theme) once.
+    """
+    where, params = filters.to_sql("f")
+    sql = f"""
+    f AS (SELECT * FROM feedback f WHERE {where}),
+    resp AS (
+        SELECT import_id, response_id, max(ts) AS ts,
+               {_SCORE} AS score, {_NEGATIVE} AS negative
+        FROM f GROUP BY import_id, response_id
+    ),
     rt AS (
         SELECT DISTINCT import_id, response_id, theme FROM (
             SELECT fb.import_id, fb.response_id, unnest(fb.themes) AS theme
@@ -504,7 +495,54 @@ _RESPONSE_THEMES = """
             WHERE len(fb.themes) > 0
         ) WHERE theme IS NOT NULL AND theme <> ''
     )
-"""
+    """
+    return sql, params
+
+
+def _theme_counts(ws: Workspace, filters: Filters) -> pd.DataFrame:
+    """Per theme: ``mentions``, ``negative_share``, ``mean_score`` and the mentions in the
+    last three months (``in_last``) and the three before (``in_prev``); plus one row with
+    no theme holding the same counts for all the filtered responses."""
+    resp, params = _responses_sql(filters)
+    sql = f"""
+    WITH {resp},
+    bounds AS (
+        SELECT max(ts) - INTERVAL 3 MONTH AS last_from, max(ts) - INTERVAL 6 MONTH AS prev_from
+        FROM resp
+    ),
+    mentions AS (
+        SELECT DISTINCT r.import_id, r.response_id, tagged.theme, r.score, r.negative, r.ts
+        FROM (
+            SELECT import_id, response_id, unnest(themes) AS theme
+            FROM feedback WHERE len(themes) > 0
+        ) tagged
+        JOIN resp r USING (import_id, response_id)
+        WHERE tagged.theme IS NOT NULL AND tagged.theme <> ''
+    )
+    SELECT * FROM (
+        SELECT m.theme, count(*) AS mentions,
+               avg(CASE WHEN m.negative THEN 1.0 WHEN NOT m.negative THEN 0.0 END)
+                   AS negative_share,
+               avg(m.score) AS mean_score,
+               count_if(m.ts > b.last_from) AS in_last,
+               count_if(m.ts > b.prev_from AND m.ts <= b.last_from) AS in_prev
+        FROM mentions m, bounds b
+        GROUP BY m.theme
+        UNION ALL
+        SELECT NULL, count(*), NULL, NULL, count_if(r.ts > b.last_from),  -- all responses
+               count_if(r.ts > b.prev_from AND r.ts <= b.last_from)
+        FROM resp r, bounds b
+    )
+    ORDER BY mentions DESC, theme
+    """
+    return ws.query_df(sql, params)
+
+
+def _share_of(count: Any, total: Any) -> np.ndarray:
+    """``count / total`` where ``total`` > 0, else NaN."""
+    count, total = np.asarray(count, dtype=float), np.asarray(total, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, count / total, np.nan)
 
 
 def theme_table(ws: Workspace, filters: Filters) -> pd.DataFrame:
@@ -518,47 +556,20 @@ def theme_table(ws: Workspace, filters: Filters) -> pd.DataFrame:
     either period is empty); ``low_n`` (mentions below ``filters.min_n``).
     Sorted by mentions, most first. ``attrs["responses"]`` is the denominator.
 
-    One query: the responses are aggregated once, their count comes with the themes
-    (a row with no theme when nothing is mentioned).
+    One query: the responses are aggregated once, and their counts come with the themes.
     """
-    resp, params = _responses_sql(filters)
-    sql = f"""
-    WITH {resp}, {_RESPONSE_THEMES},
-    rp AS (
-        SELECT r.*, CASE WHEN r.ts > b.t1 - INTERVAL 3 MONTH THEN 'last'
-                         WHEN r.ts > b.t1 - INTERVAL 6 MONTH THEN 'prev' END AS period
-        FROM resp r, (SELECT max(ts) AS t1 FROM resp) b
-    ),
-    totals AS (
-        SELECT count(*) AS n,
-               count(*) FILTER (WHERE period = 'last') AS n_last,
-               count(*) FILTER (WHERE period = 'prev') AS n_prev
-        FROM rp
-    ),
-    by_theme AS (
-        SELECT rt.theme,
-               count(*) AS mentions,
-               avg(CASE WHEN rp.negative THEN 1.0 WHEN NOT rp.negative THEN 0.0 END)
-                   AS negative_share,
-               avg(rp.score) AS mean_score,
-               count(*) FILTER (WHERE rp.period = 'last') AS mentions_last,
-               count(*) FILTER (WHERE rp.period = 'prev') AS mentions_prev
-        FROM rt JOIN rp USING (import_id, response_id)
-        GROUP BY rt.theme
-    )
-    SELECT b.theme, b.mentions, b.mentions / t.n AS share, b.negative_share, b.mean_score,
-           b.mentions_last / nullif(t.n_last, 0) - b.mentions_prev / nullif(t.n_prev, 0)
-               AS trend,
-           t.n AS responses
-    FROM totals t LEFT JOIN by_theme b ON TRUE
-    ORDER BY b.mentions DESC, b.theme
-    """
-    found = ws.query_df(sql, params)
-    total = int(found["responses"].iloc[0]) if len(found) else 0
-    df = found[found["theme"].notna()].drop(columns="responses").reset_index(drop=True)
+    counts = _theme_counts(ws, filters)
+    themed = counts["theme"].notna().to_numpy()
+    totals = counts.loc[~themed].iloc[0]
+    df = counts.loc[themed].reset_index(drop=True)
     df["mentions"] = df["mentions"].astype("int64")
+    df["share"] = _share_of(df["mentions"], totals["mentions"])
+    df["trend"] = _share_of(df["in_last"], totals["in_last"]) - _share_of(
+        df["in_prev"], totals["in_prev"]
+    )
     df["low_n"] = df["mentions"] < filters.min_n
-    df.attrs["responses"] = total
+    df = df[["theme", "mentions", "share", "negative_share", "mean_score", "trend", "low_n"]]
+    df.attrs["responses"] = int(totals["mentions"])
     return df
 
 

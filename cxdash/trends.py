@@ -170,7 +170,13 @@ def _side(period: Period, row: pd.Series) -> dict[str, Any]:
     }
 
 
-_METRIC_NAMES = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "overall": "The overall score", "rating": "The rating"}
+_METRIC_NAMES = {
+    "nps": "NPS",
+    "csat": "CSAT",
+    "ces": "CES",
+    "overall": "The overall score",
+    "rating": "The rating",
+}
 _UNIT_WORDS = {"nps": "points", "share": "percentage points", "mean": "", "score": "points"}
 
 

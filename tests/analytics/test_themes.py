@@ -353,3 +353,39 @@ def test_verbatims_filters_search_and_paging(ws):
         "fast and friendly",
         "staff were rude and we waited",
     }
+
+
+def test_theme_table_reads_themes_from_every_row_of_a_filtered_response(ws):
+    # A long export: the comment sits on the response's overall row (no stage), the
+    # ratings on stage rows. Filtered to the stage, the response keeps its comment's theme.
+    d = datetime(2025, 5, 1)
+    add_feedback(
+        ws,
+        [
+            dict(response_id="a", metric="overall", value=2, ts=d, comment="rude",
+                 themes=["respect"], theme_source="export"),
+            dict(response_id="a", metric="rating", value=4, ts=d, stage="Travel",
+                 touchpoint="Gate"),
+            dict(response_id="b", metric="rating", value=5, ts=d, stage="Travel",
+                 touchpoint="Gate"),
+            dict(response_id="c", metric="overall", value=1, ts=d, comment="rude",
+                 themes=["respect"], theme_source="export"),
+        ],
+    )  # fmt: skip
+    travel = theme_table(ws, Filters(stages=("Travel",)))
+    assert travel.attrs["responses"] == 2  # a and b; c has no Travel row
+    assert travel.set_index("theme")["mentions"].to_dict() == {"respect": 1}
+    # a's best score in the selection is its Travel rating (75), not its overall answer.
+    assert travel.set_index("theme").loc["respect", "mean_score"] == pytest.approx(75.0)
+    assert theme_table(ws, Filters()).set_index("theme").loc["respect", "mentions"] == 2
+
+
+def test_theme_table_counts_responses_when_nothing_is_mentioned(ws):
+    add_feedback(ws, [dict(response_id=f"r{i}", metric="csat", value=4) for i in range(3)])
+    table = theme_table(ws, Filters())
+    assert table.empty and table.attrs["responses"] == 3
+    assert list(table.columns) == [
+        "theme", "mentions", "share", "negative_share", "mean_score", "trend", "low_n"
+    ]  # fmt: skip
+    nothing = theme_table(ws, Filters(stages=("Nowhere",)))
+    assert nothing.empty and nothing.attrs["responses"] == 0
