@@ -33,7 +33,7 @@ lint: $(VENV)/.dev-deps
 
 ## bench: print the benchmark table
 bench: $(VENV)/.dev-deps
-	$(PY) -m cxdash bench $(BENCH_ARGS)
+	$(PY) -m benchmarks $(BENCH_ARGS)
 
 ## sample: regenerate the committed sample workbooks from the seeded generator
 sample: $(VENV)/.run-deps

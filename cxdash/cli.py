@@ -102,13 +102,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             return _cmd_report(args)
         if args.command == "bench":
-            from cxdash.bench import run_bench
-
-            return run_bench(quick=args.quick, only=args.only)
+            return _cmd_bench(args)
     except CxdashError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     return 2
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    """The benchmarks live beside the library, in the repository's ``benchmarks`` folder."""
+    try:
+        from benchmarks.bench import run_bench
+    except ImportError:
+        print("The benchmarks run from a checkout of the cxdash repository: cd there first.", file=sys.stderr)
+        return 2
+    return run_bench(quick=args.quick, only=args.only)
 
 
 def _overrides(pairs: list[str]) -> dict[str, str] | None:

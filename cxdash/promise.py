@@ -83,7 +83,7 @@ BUILTIN_DEFAULT_TARGETS: dict[str, dict[str, Any]] = {
 }
 # Order in which a touchpoint's own answers choose its metric when the map names none.
 METRIC_PREFERENCE: tuple[str, ...] = ("csat", "rating", "ces", "nps", "overall")
-OVERALL_PILLAR = "All reasons to believe"
+OVERALL_PILLAR = "All touchpoints"
 # Gaps are rounded so that a score equal to its target (4.2 vs 4.2) is not a float-noise miss.
 GAP_DECIMALS = 9
 

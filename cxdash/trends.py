@@ -59,11 +59,10 @@ def _group_for(by: str | None) -> tuple[list[tuple[str, str]], str]:
 
 
 def _series_targets(
-    ws: Workspace, filters: Filters, frame: pd.DataFrame, metric: str, by: str | None
+    ws: Workspace, filters: Filters, frame: pd.DataFrame, metric: str, by: str | None, unit: str
 ) -> np.ndarray:
     """The target per row in the series' unit: the touchpoint's own target when it is set for
     this metric (by touchpoint), else the workspace default; NaN when the units cannot meet."""
-    unit = STANDARD_UNIT[metric]
     defaults = get_default_targets(ws)
     work = frame[["scale_min", "scale_max"]].copy()
     work["metric"] = metric
@@ -87,10 +86,12 @@ def series(
     metric: str,
     by: str | None = None,
     grain: str = "month",
+    unit: str | None = None,
 ) -> pd.DataFrame:
     """A metric's standard figure per period (and per touchpoint or theme).
 
-    Columns: ``period`` (start of the week/month), [``group``], ``n``,
+    ``unit`` asks for another figure than the standard one, e.g. ``"mean"`` for a
+    touchpoint whose promise target is a mean rating. Columns: ``period`` (start of the week/month), [``group``], ``n``,
     ``unit``, ``value``, ``ci_low``, ``ci_high``, ``target``,
     ``directional``. Answers without a date are left out.
     """
@@ -106,8 +107,9 @@ def series(
         group_params=[grain],
         where=" AND ".join(w for w in ("f.ts IS NOT NULL", where) if w),
     )
-    out = add_figures(found, STANDARD_UNIT[metric], filters.min_n)
-    out["target"] = _series_targets(ws, filters, out, metric, by)
+    unit = unit or STANDARD_UNIT[metric]
+    out = add_figures(found, unit, filters.min_n)
+    out["target"] = _series_targets(ws, filters, out, metric, by, unit)
     keys = ["period", "group"] if by else ["period"]
     columns = [*keys, "n", "unit", "value", "ci_low", "ci_high", "target", "directional"]
     out = out.sort_values(keys, kind="mergesort")[columns].reset_index(drop=True)

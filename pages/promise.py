@@ -4,7 +4,7 @@ import streamlit as st
 
 from cxdash import ui
 from cxdash.metrics import kpis
-from cxdash.promise import promise_keeping, promise_statement, scorecard
+from cxdash.promise import OVERALL_PILLAR, promise_keeping, promise_statement, scorecard
 from cxdash.trends import kpi_changes
 
 SHORT = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "overall": "Overall"}
@@ -55,12 +55,12 @@ reasons = promise.get("reasons_to_believe", [])
 by_pillar = keeping.set_index("pillar") if not keeping.empty else None
 overall = keeping[keeping["is_overall"]] if not keeping.empty else keeping
 for col, rtb in zip(st.columns(max(1, len(reasons) + 1)), [*reasons, None], strict=False):
-    name = rtb["name"] if rtb else "All reasons to believe"
+    name = rtb["name"] if rtb else OVERALL_PILLAR
     row = overall.iloc[0] if rtb is None and len(overall) else (
         by_pillar.loc[name] if by_pillar is not None and name in by_pillar.index else None)
     with col.container(border=True, height="stretch"):
         kept = "–" if row is None or row["kept_pct"] != row["kept_pct"] else f"{row['kept_pct']:.0f}% kept"
-        st.markdown(f"**{name}**", help=rtb.get("description") if rtb else "Across every touchpoint with a reason to believe.")
+        st.markdown(f"**{name}**", help=rtb.get("description") if rtb else "Across every touchpoint of the map and the feedback, with or without a reason to believe.")
         st.metric(name, kept, label_visibility="collapsed")
         if row is not None:
             st.caption(f"{int(row['meets'])} of {int(row['confirmed'])} confirmed touchpoints meet the promise"

@@ -64,7 +64,8 @@ st.caption(f"95% interval: {ui.fmt_value(t['ci_low'], unit)} to {ui.fmt_value(t[
 
 only = filters.with_(touchpoints=(choice,))
 st.subheader("Trend")
-trend = ui.query(series, only, metric=t["metric"], grain="month")
+# By touchpoint, so the line is the touchpoint's own target, in the scorecard's unit.
+trend = ui.query(series, only, metric=t["metric"], by="touchpoint", grain="month", unit=unit).drop(columns="group")
 ui.render_chart(charts.trend_chart(trend, value_title=t["metric"].upper()), key="tp_trend")
 st.subheader("What customers talk about")
 ui.render_chart(charts.theme_mix_chart(ui.query(theme_table, only)), key="tp_themes")

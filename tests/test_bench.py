@@ -1,6 +1,6 @@
 """Smoke test of the benchmark groups at tiny sizes: rows come out, both baselines agree.
 
-No timing assertions: speed is reported by ``python -m cxdash bench``, never checked here.
+No timing assertions: speed is reported by ``make bench``, never checked here.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cxdash import bench
+from benchmarks import bench
 from cxdash.filters import Filters
 from cxdash.sample import TOUCHPOINTS
 from cxdash.workspace import Workspace
