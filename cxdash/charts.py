@@ -749,16 +749,7 @@ def journey_heatmap(
         alt.Tooltip("gap_text:N", title="Gap to target"),
         alt.Tooltip("reliability:N", title="Reliability"),
     ]
-    x = alt.X(
-        "stage:N",
-        sort=stages,
-        title="Journey stage",
-        # Multi-word stage names break onto lines so neighbouring columns never overlap.
-        axis=alt.Axis(
-            orient="top", labelAngle=0, labelLimit=150, labelFontWeight="bold",
-            labelExpr="split(datum.label, ' ')",
-        ),
-    )
+    x = _stage_x(stages)
     bold = f"indexof(datum.value, {json.dumps(MOMENT_MARK)}) === 0 ? 'bold' : 'normal'"
     y = alt.Y(
         "row:N",
@@ -778,6 +769,23 @@ def journey_heatmap(
         autosize=FIT_WIDTH,
         height=rows_height(len(rows)),
         title=alt.Title("The journey against the promise", subtitle=subtitle),
+    )
+
+
+def _stage_x(stages: list[str]) -> alt.X:
+    """Journey stages across the top, in journey order; multi-word names break onto lines
+    so neighbouring columns never overlap."""
+    return alt.X(
+        "stage:N",
+        sort=stages,
+        title="Journey stage",
+        axis=alt.Axis(
+            orient="top",
+            labelAngle=0,
+            labelLimit=150,
+            labelFontWeight="bold",
+            labelExpr="split(datum.label, ' ')",
+        ),
     )
 
 
@@ -805,12 +813,7 @@ def stage_channel_heatmap(matrix: pd.DataFrame) -> alt.LayerChart | alt.Chart:
         alt.Tooltip("gap_text:N", title="Gap to target"),
         alt.Tooltip("reliability:N", title="Reliability"),
     ]
-    x = alt.X(
-        "stage:N",
-        sort=stages,
-        title="Journey stage",
-        axis=alt.Axis(orient="top", labelAngle=0, labelLimit=150, labelFontWeight="bold"),
-    )
+    x = _stage_x(stages)
     y = alt.Y("channel:N", sort=channels, title="Channel", axis=alt.Axis(ticks=False))
     layer = _gap_cells(data, x=x, y=y, tooltip=tooltip, pick=None)
     return layer.properties(
