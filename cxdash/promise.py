@@ -210,16 +210,26 @@ def answered_metrics(ws: Workspace) -> pd.DataFrame:
 
 
 def _query_touchpoint_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
+    """The query of :func:`touchpoint_frame`: rows are counted per (touchpoint, stage) and per
+    (touchpoint, channel) in one grouped scan (``counted`` is 1 for a stage count, 2 for a
+    channel count), then each touchpoint takes its most frequent stage and channel."""
     filter_sql, filter_params = filters.to_sql("f")
     map_sql, map_params = _map_condition(filters)
     sql = f"""
-    WITH fb AS (
-        SELECT f.touchpoint,
-               mode() WITHIN GROUP (ORDER BY f.stage) AS fb_stage,
-               mode() WITHIN GROUP (ORDER BY f.channel) AS fb_channel
+    WITH counts AS (
+        SELECT f.touchpoint, f.stage, f.channel, GROUPING(f.stage, f.channel) AS counted,
+               count(*) AS n
         FROM feedback f
         WHERE f.touchpoint IS NOT NULL AND ({filter_sql})
-        GROUP BY f.touchpoint
+        GROUP BY GROUPING SETS ((f.touchpoint, f.stage), (f.touchpoint, f.channel))
+    ), fb AS (
+        SELECT touchpoint,
+               first(stage ORDER BY n DESC, stage)
+                   FILTER (WHERE counted = 1 AND stage IS NOT NULL) AS fb_stage,
+               first(channel ORDER BY n DESC, channel)
+                   FILTER (WHERE counted = 2 AND channel IS NOT NULL) AS fb_channel
+        FROM counts
+        GROUP BY touchpoint
     )
     SELECT coalesce(mp.touchpoint, fb.touchpoint) AS touchpoint,
            coalesce(mp.stage, fb.fb_stage) AS stage,

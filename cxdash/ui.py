@@ -277,6 +277,13 @@ def setup_page() -> Filters:
     return filter_sidebar()
 
 
+def current_view() -> str:
+    """The current view as a URL query string (filters and page selections)."""
+    from urllib.parse import urlencode
+
+    return urlencode({k: st.query_params.get_all(k) for k in st.query_params}, doseq=True)
+
+
 def page_param(name: str) -> str | None:
     """A page's own selection, from the URL (so a copied link reopens it)."""
     return st.query_params.get(name)

@@ -270,5 +270,4 @@ def _load_migration_modules() -> None:
 
 # Modules that call register_migration(); listed here so opening a workspace
 # always brings every table up to date, whichever modules the caller imported.
-_MIGRATION_MODULES: list[str] = []
-_MIGRATION_MODULES.append("cxdash.themes")
+_MIGRATION_MODULES: list[str] = ["cxdash.themes", "cxdash.actions"]

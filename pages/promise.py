@@ -3,6 +3,7 @@
 import streamlit as st
 
 from cxdash import ui
+from cxdash.actions import list_actions
 from cxdash.metrics import kpis
 from cxdash.promise import OVERALL_PILLAR, promise_keeping, promise_statement, scorecard
 from cxdash.trends import kpi_changes
@@ -88,4 +89,10 @@ else:
         unsafe_allow_html=True,
     )
     st.page_link("pages/touchpoints.py", label="See every touchpoint against the promise", icon=":material/arrow_forward:")
+actions = list_actions(ui.workspace(), status="open")
+if len(actions):
+    st.subheader("Actions captured")
+    st.dataframe(actions[["touchpoint", "text", "owner", "due", "created_at"]], hide_index=True, width="stretch",
+                 column_config={"text": "Action", "created_at": st.column_config.DatetimeColumn("Captured", format="YYYY-MM-DD")})
+    st.download_button("Download actions (.csv)", actions.to_csv(index=False).encode("utf-8"), "cxdash_actions.csv", icon=":material/download:")
 ui.directional_note(filters.min_n)

@@ -3,6 +3,8 @@
 import streamlit as st
 
 from cxdash import charts, ui
+from cxdash.actions import add_action
+from cxdash.errors import CxdashError
 from cxdash.promise import scorecard
 from cxdash.themes import theme_table, verbatims
 from cxdash.trends import series
@@ -69,6 +71,18 @@ trend = ui.query(series, only, metric=t["metric"], by="touchpoint", grain="month
 ui.render_chart(charts.trend_chart(trend, value_title=t["metric"].upper()), key="tp_trend")
 st.subheader("What customers talk about")
 ui.render_chart(charts.theme_mix_chart(ui.query(theme_table, only)), key="tp_themes")
+
+with st.expander("Capture an action for this touchpoint"), st.form("action", clear_on_submit=True):
+    text = st.text_input("What should be done?")
+    who, due = st.columns(2)
+    owner = who.text_input("Owner", value=t["owner"] or "")
+    when = due.date_input("Due", value=None)
+    if st.form_submit_button("Save action", type="primary"):
+        try:
+            add_action(ui.workspace(), text, touchpoint=choice, owner=owner, due=when, view=ui.current_view())
+            st.success("Saved. Open actions are listed on the Promise page.")
+        except CxdashError as exc:
+            st.error(str(exc))
 
 st.subheader("Comments")
 page, total = ui.query(verbatims, only, limit=10, offset=0)

@@ -178,3 +178,21 @@ def test_review_lets_the_user_move_the_header(sample_ws: Path) -> None:
     assert not at.exception
     moved = at.dataframe[0].value
     assert moved.loc[0, "first data row"] == 6 and moved.loc[0, "rows"] == 7999
+
+
+def test_an_action_captured_on_a_touchpoint_shows_on_the_promise_page(sample_ws: Path) -> None:
+    at = app()
+    at.query_params["tp"] = "Call centre"
+    at.query_params["stage"] = "Get help"
+    at.run()
+    at.switch_page("pages/touchpoints.py").run()
+    form = at.get("form")[0]
+    form.text_input[0].set_value("Offer a callback instead of the queue")
+    form.button[0].click().run()
+    assert not at.exception
+    assert any("Saved" in s.value for s in at.success)
+    at.switch_page("pages/promise.py").run()
+    shown = at.dataframe[-1].value
+    assert list(shown["text"]) == ["Offer a callback instead of the queue"]
+    assert list(shown["touchpoint"]) == ["Call centre"]
+    assert list(shown["owner"]) == ["Customer service"]  # the touchpoint's owner by default
