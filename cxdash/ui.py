@@ -122,10 +122,15 @@ def _init_from_url(opts: dict[str, Any]) -> None:
     for dim, values in opts["segments"].items():
         st.session_state[f"f_seg::{dim}"] = [v for v in f.segment_dict().get(dim, ()) if v in values]
     lo, hi = opts["date_min"], opts["date_max"]
-    if f.date_from or f.date_to:
-        st.session_state["f_dates"] = (f.date_from or lo, f.date_to or hi)
+    if lo is not None and (f.date_from or f.date_to):
+        st.session_state["f_dates"] = _clamped((f.date_from or lo, f.date_to or hi), lo, hi)
     st.session_state["f_min_n"] = f.min_n
     st.session_state[_STATE] = _read_widgets(opts)
+
+
+def _clamped(dates: tuple, lo: Any, hi: Any) -> tuple:
+    """A date range moved inside the data's span (the date widget refuses dates outside it)."""
+    return tuple(min(max(d, lo), hi) for d in dates)
 
 
 def _read_widgets(opts: dict[str, Any]) -> Filters:
@@ -175,7 +180,7 @@ def _keep_filter_state(opts: dict[str, Any]) -> None:
     elif old_span and dates == tuple(old_span):
         st.session_state["f_dates"] = (lo, hi)
     elif dates:
-        st.session_state["f_dates"] = tuple(min(max(d, lo), hi) for d in dates)
+        st.session_state["f_dates"] = _clamped(dates, lo, hi)
     for field, key in _KEYS.items():
         st.session_state[key] = [v for v in st.session_state.get(key) or () if v in opts[field]]
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("f_seg::")]:

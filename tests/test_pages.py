@@ -196,3 +196,13 @@ def test_an_action_captured_on_a_touchpoint_shows_on_the_promise_page(sample_ws:
     assert list(shown["text"]) == ["Offer a callback instead of the queue"]
     assert list(shown["touchpoint"]) == ["Call centre"]
     assert list(shown["owner"]) == ["Customer service"]  # the touchpoint's owner by default
+
+
+def test_a_link_with_dates_outside_the_data_is_clamped_not_an_error(sample_ws: Path) -> None:
+    at = app()
+    at.query_params["from"] = "2020-01-01"
+    at.query_params["to"] = "2030-12-31"
+    at.run()
+    assert not at.exception
+    start, end = at.date_input(key="f_dates").value
+    assert (start.isoformat(), end.isoformat()) == ("2025-05-01", "2026-10-31")
