@@ -541,8 +541,10 @@ def ipa_chart(
 
     x = gap to the promise target on 0-100 (``gap100``; 0 = on target), y =
     ``importance`` (0-1). Quadrant lines at ``splits`` (``card.attrs["ipa_splits"]``,
-    keys ``gap100`` and ``importance``). Names the ``label_top`` highest priorities
-    and every touchpoint below promise. Clicking a dot selects it (``touchpoint``).
+    keys ``gap100`` and ``importance``). Marks the ``label_top`` highest priorities
+    and every touchpoint below promise with its priority rank (short labels do not
+    collide in clusters; the page lists rank -> name). Clicking a dot selects it
+    (``touchpoint``).
     """
     if card is None or card.empty or card["importance"].notna().sum() == 0:
         return empty_chart(
@@ -556,7 +558,10 @@ def ipa_chart(
     x_domain, y_domain = _ipa_domains(data["gap100"], split_gap, split_imp)
     rank = _numeric(data["rank"]) if "rank" in data else None
     top = rank.le(label_top).fillna(False) if rank is not None else False
-    data["show_label"] = top | (data["status"] == STATUS_BELOW)
+    data["show_label"] = (top | (data["status"] == STATUS_BELOW)) & (
+        rank.notna() if rank is not None else False
+    )
+    data["rank_label"] = rank.map(lambda r: f"#{int(r)}" if pd.notna(r) else "") if rank is not None else ""
     data["label_below"] = _alternate_labels(data, x_domain)
     data["gap100_text"] = data["gap100"].map("{:+.1f}".format)
     data["importance_text"] = data["importance"].map("{:.2f}".format)
@@ -611,13 +616,13 @@ def ipa_chart(
         .mark_text(
             align="left",
             baseline="middle",
-            dx=10,
-            dy=14 if below else -12,
-            fontSize=TEXT_FONT_SIZE,
-            limit=200,
+            dx=9,
+            dy=12 if below else -10,
+            fontSize=TEXT_FONT_SIZE + 1,
+            fontWeight="bold",
             color="#333333",
         )
-        .encode(x=x, y=y, text="touchpoint:N", tooltip=tooltip)
+        .encode(x=x, y=y, text="rank_label:N", tooltip=tooltip)
         for below in (False, True)
     ]
     return alt.layer(*_quadrant_labels(x_domain, y_domain), vline, hline, dots, *names).properties(

@@ -27,6 +27,8 @@ clicked = ui.selected_value(event, "touchpoint", "touchpoint")
 splits = card.attrs.get("ipa_splits", {})
 event = ui.render_chart(charts.ipa_chart(rated, splits), key="ipa", selection="touchpoint")
 clicked = ui.selected_value(event, "touchpoint", "touchpoint") or clicked
+ranked = rated[rated["rank"].notna()].sort_values("rank").head(5)
+st.caption("#: priority rank — " + " · ".join(f"#{int(r)} {n}" for r, n in zip(ranked["rank"], ranked["touchpoint"], strict=True)))
 if splits:
     st.caption(
         f"Split at the promise target (gap 0) and at the mean importance ({splits['importance']:.2f}). "
