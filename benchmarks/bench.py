@@ -199,15 +199,15 @@ def bench_import(rows: int) -> list[Row]:
 # Workspaces of synthetic feedback (analytics and page groups)
 # ---------------------------------------------------------------------------------------------
 # Bump when the generated data or the way it is loaded changes, so cached workspaces rebuild.
-BENCH_DATA_VERSION = 1
+BENCH_DATA_VERSION = 2
 # Rows generated and inserted at a time: memory stays flat however large the workspace.
 CHUNK_ROWS = 1_000_000
 
 _FEEDBACK_INSERT = """
-INSERT INTO feedback (import_id, sheet, source_row, response_id, id_given, respondent_id, ts,
-    stage, touchpoint, channel, segments, metric, raw_value, value, scale_min, scale_max, score,
-    comment, language, themes, theme_source, extra)
-SELECT import_id, sheet, source_row, response_id, id_given, respondent_id, ts,
+INSERT INTO feedback (import_id, sheet, source_row, response_id, response_key, id_given,
+    respondent_id, ts, stage, touchpoint, channel, segments, metric, raw_value, value, scale_min,
+    scale_max, score, comment, language, themes, theme_source, extra)
+SELECT import_id, sheet, source_row, response_id, response_key + ?, id_given, respondent_id, ts,
     stage, touchpoint, channel, map(segment_keys, segment_values), metric, raw_value, value,
     scale_min, scale_max, score, comment, language, themes, theme_source, extra::JSON
 FROM _synthetic
@@ -232,12 +232,14 @@ def insert_synthetic_feedback(ws: Workspace, rows: int, chunk: int) -> None:
     from cxdash.sample import synthetic_feedback_frame
 
     frame = synthetic_feedback_frame(rows, seed=7 + chunk, segments_as="lists")
-    # Response ids restart in every chunk; the chunk's own import id keeps responses apart.
+    # Response ids restart in every chunk; the chunk's own import id keeps responses apart,
+    # and its keys continue after the workspace's largest.
     frame["import_id"] = f"synthetic-{chunk}"
     with ws.transaction() as cur:
+        base = cur.execute("SELECT coalesce(max(response_key), 0) FROM feedback").fetchall()
         cur.register("_synthetic", frame)
         try:
-            cur.execute(_FEEDBACK_INSERT)
+            cur.execute(_FEEDBACK_INSERT, [int(base[0][0])])
         finally:
             cur.unregister("_synthetic")
 

@@ -105,7 +105,7 @@ def _pick_outcome(ws: Workspace, filters: Filters, outcome: str | None) -> str |
 def _unit_exprs(link: str) -> tuple[str, str]:
     """SQL for the two key columns of a unit (a response or a respondent)."""
     if link == "response":
-        return "f.import_id", "f.response_id"
+        return "''", "f.response_key"
     return "''", "f.respondent_id"
 
 

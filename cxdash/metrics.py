@@ -21,8 +21,8 @@ Definitions (``docs``: domain.md §6):
   that mean *is* the share positive, and the interval is Wilson's.
 
 Counting unit: ``nps`` and ``overall`` are response-level outcomes, so each
-response (``import_id``, ``response_id``) counts once per group even if the
-import repeated the answer on several rows (the repeated values are averaged).
+response (one ``response_key``: an ``import_id`` and ``response_id``) counts once per group
+even if the import repeated the answer on several rows (the repeated values are averaged).
 CSAT, CES and ratings count every answer (a response may rate many touchpoints).
 
 A figure's unit is one of ``nps`` (-100..+100), ``share`` (percent),
@@ -207,7 +207,7 @@ def repeats_response_level_answers(ws: Workspace) -> bool:
             SELECT 1 FROM feedback
             WHERE metric IN ({_marks(RESPONSE_LEVEL_METRICS)})
               AND value IS NOT NULL AND score IS NOT NULL
-            GROUP BY import_id, response_id, metric, scale_min, scale_max
+            GROUP BY response_key, metric, scale_min, scale_max
             HAVING count(*) > 1
         )
         """
@@ -228,7 +228,7 @@ def _answers_sql(key: str, dedupe: bool) -> tuple[str, list[Any]]:
         UNION ALL
         SELECT {key}metric, avg(value), avg(score), scale_min, scale_max FROM rows
         WHERE metric IN ({level})
-        GROUP BY {key}metric, import_id, response_id, scale_min, scale_max
+        GROUP BY {key}metric, response_key, scale_min, scale_max
     )"""
     return sql, [*RESPONSE_LEVEL_METRICS, *RESPONSE_LEVEL_METRICS]
 
@@ -267,7 +267,7 @@ def metric_stats(
     answers, answer_params = _answers_sql(key, dedupe)
     sql = f"""
     WITH rows AS (
-        SELECT {select_groups}f.metric, f.import_id, f.response_id, f.value, f.score,
+        SELECT {select_groups}f.metric, f.response_key, f.value, f.score,
                f.scale_min, f.scale_max
         FROM feedback f{join}{from_extra}
         WHERE f.metric IN ({_marks(metrics)}) AND f.value IS NOT NULL
@@ -297,8 +297,8 @@ def _metric_levels_sql(filters: Filters, dedupe: bool) -> tuple[str, list[Any]]:
     response within the groups of each level (see :func:`repeats_response_level_answers`)."""
     filter_sql, filter_params = filters.to_sql("f")
     rows = f"""rows AS (
-        SELECT {CELL_STAGE} AS stage, f.touchpoint, f.metric, f.import_id, f.response_id,
-               f.value, f.score, f.scale_min, f.scale_max
+        SELECT {CELL_STAGE} AS stage, f.touchpoint, f.metric, f.response_key, f.value, f.score,
+               f.scale_min, f.scale_max
         FROM feedback f LEFT JOIN touchpoints t ON t.touchpoint = f.touchpoint
         WHERE f.metric IN ({_marks(METRICS)}) AND f.value IS NOT NULL
           AND f.score IS NOT NULL AND ({filter_sql})
@@ -313,7 +313,7 @@ def _metric_levels_sql(filters: Filters, dedupe: bool) -> tuple[str, list[Any]]:
         """
         return sql, params
     level = _marks(RESPONSE_LEVEL_METRICS)
-    response = "metric, import_id, response_id, scale_min, scale_max"
+    response = "metric, response_key, scale_min, scale_max"
     sql = f"""
     WITH {rows}, per_response AS (
         SELECT GROUPING(stage, touchpoint) AS level, stage, touchpoint, metric,

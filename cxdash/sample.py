@@ -1525,6 +1525,7 @@ FEEDBACK_FRAME_COLUMNS: tuple[str, ...] = (
     "sheet",
     "source_row",
     "response_id",
+    "response_key",
     "id_given",
     "respondent_id",
     "ts",
@@ -1614,6 +1615,8 @@ def synthetic_feedback_frame(
     Every response is a touchpoint contact of the sample map giving three rows (csat, ces,
     nps) with the same score model as the sample workbooks; about half of the csat rows carry
     a comment (from a pool of rendered templates) tagged with its theme by "codebook".
+    ``response_key`` numbers the responses 1, 2, 3 ...: add an offset to keep keys unique
+    when more frames go into one workspace.
     Fully vectorised: cells that are Python objects (``segments`` dicts, ``themes`` lists) are
     picked from small pools, so rows **share** these objects: treat them as read-only.
 
@@ -1668,6 +1671,7 @@ def synthetic_feedback_frame(
             "sheet": _strings(["Feedback"], zeros),
             "source_row": (resp + 2).astype(np.int32),
             "response_id": _prefixed_ids("SYN-", resp).array,
+            "response_key": (resp + 1).astype(np.int64),
             "id_given": np.ones(n_rows, dtype=bool),
             "respondent_id": _prefixed_ids("LS-", cust[resp] + 100_000).array,
             "ts": stamps[resp].astype("datetime64[us]"),

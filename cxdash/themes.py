@@ -19,9 +19,9 @@ Tagging
     rewrites the others (``theme_source`` NULL or ``'codebook'``).
 
 Analytics
-    Themes are counted per *response* (``import_id``, ``response_id``), never per
-    rating row. A response's themes are those on any of its rows. Whether a
-    response is *negative* is decided once per response, from the best score
+    Themes are counted per *response* (its ``response_key``, one per ``import_id`` and
+    ``response_id``), never per rating row. A response's themes are those on any of its
+    rows. Whether a response is *negative* is decided once per response, from the best score
     it has: NPS if it has one (detractor, 0-6), else CSAT (1-2 on 1-5, i.e.
     score <= 25), else the overall score, CES, or the mean touchpoint rating
     (score <= 25 on the 0-100 scale). Responses without any score count as
@@ -466,9 +466,9 @@ def _responses_sql(filters: Filters) -> tuple[str, list[Any]]:
     where, params = filters.to_sql("f")
     sql = f"""
     resp AS (
-        SELECT import_id, response_id, max(ts) AS ts,
+        SELECT response_key, max(ts) AS ts,
                {_SCORE} AS score, {_NEGATIVE} AS negative
-        FROM feedback f WHERE {where} GROUP BY import_id, response_id
+        FROM feedback f WHERE {where} GROUP BY response_key
     )
     """
     return sql, params
@@ -484,14 +484,14 @@ def _base_ctes(filters: Filters) -> tuple[str, list[Any]]:
     sql = f"""
     f AS (SELECT * FROM feedback f WHERE {where}),
     resp AS (
-        SELECT import_id, response_id, max(ts) AS ts,
+        SELECT response_key, max(ts) AS ts,
                {_SCORE} AS score, {_NEGATIVE} AS negative
-        FROM f GROUP BY import_id, response_id
+        FROM f GROUP BY response_key
     ),
     rt AS (
-        SELECT DISTINCT import_id, response_id, theme FROM (
-            SELECT fb.import_id, fb.response_id, unnest(fb.themes) AS theme
-            FROM feedback fb SEMI JOIN resp USING (import_id, response_id)
+        SELECT DISTINCT response_key, theme FROM (
+            SELECT fb.response_key, unnest(fb.themes) AS theme
+            FROM feedback fb SEMI JOIN resp USING (response_key)
             WHERE len(fb.themes) > 0
         ) WHERE theme IS NOT NULL AND theme <> ''
     )
@@ -511,12 +511,12 @@ def _theme_counts(ws: Workspace, filters: Filters) -> pd.DataFrame:
         FROM resp
     ),
     mentions AS (
-        SELECT DISTINCT r.import_id, r.response_id, tagged.theme, r.score, r.negative, r.ts
+        SELECT DISTINCT r.response_key, tagged.theme, r.score, r.negative, r.ts
         FROM (
-            SELECT import_id, response_id, unnest(themes) AS theme
+            SELECT response_key, unnest(themes) AS theme
             FROM feedback WHERE len(themes) > 0
         ) tagged
-        JOIN resp r USING (import_id, response_id)
+        JOIN resp r USING (response_key)
         WHERE tagged.theme IS NOT NULL AND tagged.theme <> ''
     )
     SELECT * FROM (
@@ -589,10 +589,10 @@ def theme_matrix(ws: Workspace, filters: Filters, by: str = "stage") -> pd.DataF
     sql = f"""
     WITH {ctes},
     units AS (
-        SELECT import_id, response_id, {col} AS cell,
+        SELECT response_key, {col} AS cell,
                {_SCORE} AS score, {_NEGATIVE} AS negative
         FROM f WHERE {col} IS NOT NULL
-        GROUP BY import_id, response_id, {col}
+        GROUP BY response_key, {col}
     ),
     cell_n AS (SELECT cell, count(*) AS n FROM units GROUP BY cell)
     SELECT rt.theme, u.cell AS {col},
@@ -601,7 +601,7 @@ def theme_matrix(ws: Workspace, filters: Filters, by: str = "stage") -> pd.DataF
            avg(CASE WHEN u.negative THEN 1.0 WHEN NOT u.negative THEN 0.0 END) AS negative_share,
            avg(u.score) AS mean_score
     FROM units u
-    JOIN rt USING (import_id, response_id)
+    JOIN rt USING (response_key)
     JOIN cell_n c ON c.cell = u.cell
     GROUP BY rt.theme, u.cell
     ORDER BY rt.theme, u.cell
@@ -654,25 +654,26 @@ def verbatims(
     body = f"""
     WITH {ctes},
     rows_seen AS (
-        SELECT import_id, response_id,
+        SELECT response_key,
                list_distinct(list(touchpoint)) AS touchpoints_seen,
                list_distinct(list(stage)) AS stages_seen,
                list_distinct(list(channel)) AS channels_seen,
                any_value(language) AS language
-        FROM f GROUP BY import_id, response_id
+        FROM f GROUP BY response_key
     ),
     texts AS (
-        SELECT fb.import_id, fb.response_id, any_value(fb.comment) AS comment,
+        SELECT fb.response_key, any_value(fb.import_id) AS import_id,
+               any_value(fb.response_id) AS response_id, any_value(fb.comment) AS comment,
                list_sort(list_distinct(flatten(list(coalesce(fb.themes, []))))) AS themes
-        FROM feedback fb JOIN resp r USING (import_id, response_id)
+        FROM feedback fb JOIN resp r USING (response_key)
         WHERE fb.comment IS NOT NULL AND trim(fb.comment) <> ''
-        GROUP BY fb.import_id, fb.response_id
+        GROUP BY fb.response_key
     ),
     v AS (
-        SELECT r.import_id, r.response_id, r.ts, r.score, s.touchpoints_seen, s.stages_seen,
+        SELECT t.import_id, t.response_id, r.ts, r.score, s.touchpoints_seen, s.stages_seen,
                s.channels_seen, s.language, t.comment, t.themes
-        FROM resp r JOIN texts t USING (import_id, response_id)
-        JOIN rows_seen s USING (import_id, response_id)
+        FROM resp r JOIN texts t USING (response_key)
+        JOIN rows_seen s USING (response_key)
     )
     """
     total = ws.fetchall(f"{body} SELECT count(*) FROM v WHERE {where}", params + extra)[0][0]

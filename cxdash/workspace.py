@@ -54,6 +54,8 @@ CREATE TABLE feedback (
     sheet         VARCHAR,                   -- sheet the row came from (CSV: NULL)
     source_row    INTEGER NOT NULL,          -- row number as the user sees it in Excel
     response_id   VARCHAR NOT NULL,          -- given by the export, else "<import_id>-<row>"
+    response_key  BIGINT NOT NULL,           -- one integer per (import_id, response_id), unique
+                                             -- in the workspace: what analytics group responses by
     id_given      BOOLEAN NOT NULL,          -- response_id came from the file
     respondent_id VARCHAR,
     ts            TIMESTAMP,

@@ -9,9 +9,9 @@ from typing import Any
 from cxdash.workspace import Workspace
 
 FEEDBACK_COLUMNS = (
-    "import_id", "sheet", "source_row", "response_id", "id_given", "respondent_id", "ts", "stage",
-    "touchpoint", "channel", "segments", "metric", "raw_value", "value", "scale_min", "scale_max",
-    "score", "comment", "language", "themes", "theme_source", "extra",
+    "import_id", "sheet", "source_row", "response_id", "response_key", "id_given", "respondent_id",
+    "ts", "stage", "touchpoint", "channel", "segments", "metric", "raw_value", "value",
+    "scale_min", "scale_max", "score", "comment", "language", "themes", "theme_source", "extra",
 )
 _SCALES = {"nps": (0.0, 10.0), "csat": (1.0, 5.0), "ces": (1.0, 7.0), "rating": (1.0, 5.0), "overall": (1.0, 5.0)}
 
@@ -20,9 +20,23 @@ def add_feedback(ws: Workspace, records: list[dict[str, Any]], import_id: str = 
     """Insert feedback rows; each record needs ``metric`` and ``value``, the rest has defaults.
 
     ``score`` is computed from the scale (``scale_min``/``scale_max`` or the metric's usual one).
+    ``response_key`` is one integer per distinct (import id, response id), continuing after
+    the workspace's largest (as an import numbers its responses).
     """
+    base = ws.fetchall("SELECT coalesce(max(response_key), 0) FROM feedback")[0][0]
+    known = {
+        (imp, rid): key
+        for imp, rid, key in ws.fetchall(
+            "SELECT DISTINCT import_id, response_id, response_key FROM feedback"
+        )
+    }
     rows = []
     for i, r in enumerate(records, start=2):
+        rid = str(r.get("response_id", f"{import_id}-{i}"))
+        unit = (r.get("import_id", import_id), rid)
+        if unit not in known:
+            base += 1
+            known[unit] = base
         lo, hi = r.get("scale_min"), r.get("scale_max")
         if lo is None or hi is None:
             lo, hi = _SCALES[r["metric"]]
@@ -34,7 +48,8 @@ def add_feedback(ws: Workspace, records: list[dict[str, Any]], import_id: str = 
                 r.get("import_id", import_id),
                 r.get("sheet"),
                 r.get("source_row", i),
-                str(r.get("response_id", f"{import_id}-{i}")),
+                rid,
+                known[unit],
                 "response_id" in r,
                 r.get("respondent_id"),
                 r.get("ts", datetime(2025, 1, 1)),
@@ -59,7 +74,7 @@ def add_feedback(ws: Workspace, records: list[dict[str, Any]], import_id: str = 
     with ws.transaction() as cur:
         cur.executemany(
             f"INSERT INTO feedback ({', '.join(FEEDBACK_COLUMNS)}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, map(?, ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, map(?, ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 

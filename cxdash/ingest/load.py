@@ -1195,6 +1195,7 @@ _RESPONSE_TEXT = (
 
 _RESPONSE_TYPES: dict[str, pa.DataType] = {
     "rix": pa.int64(),
+    "response_key": pa.int64(),
     "source_row": pa.int64(),
     "id_given": pa.bool_(),
     "ts": pa.timestamp("ns"),
@@ -1240,6 +1241,7 @@ def _insert_feedback(
     ratings = s.ratings[s.ratings["rix"].isin(resp.index)]
     if ratings.empty:
         return _Loaded(duplicates=int(known.sum()))
+    resp["response_key"] = _response_keys(cur, import_id, resp["response_id"], multi_sheet)
     cur.register("_resp", _responses_arrow(resp, s.segment_dims))
     cur.register("_ratings", _arrow(ratings, _RATING_TYPES))
     try:
@@ -1249,6 +1251,31 @@ def _insert_feedback(
         cur.unregister("_ratings")
     tps = set(ratings["touchpoint"].dropna()) | set(resp["touchpoint"].dropna())
     return _Loaded(len(ratings), int(known.sum()), len(resp), tps)
+
+
+def _response_keys(
+    cur: Any, import_id: str, response_ids: pd.Series, multi_sheet: bool
+) -> np.ndarray:
+    """One integer per distinct response id: for a multi-sheet import, the key an earlier
+    sheet of the same import gave that id; else a new one after the workspace's largest, so
+    two responses never share a key."""
+    codes, uniques = pd.factorize(response_ids.astype(str), sort=False)
+    earlier: dict[str, int] = {}
+    if multi_sheet:
+        earlier = dict(
+            cur.execute(
+                "SELECT response_id, min(response_key) FROM feedback WHERE import_id = ?"
+                " GROUP BY response_id",
+                [import_id],
+            ).fetchall()
+        )
+    given = pd.Series(uniques, dtype=object).map(earlier).to_numpy(dtype=float, na_value=np.nan)
+    new = np.isnan(given)
+    base = int(cur.execute("SELECT coalesce(max(response_key), 0) FROM feedback").fetchall()[0][0])
+    keys = np.empty(len(uniques), dtype=np.int64)
+    keys[new] = base + 1 + np.arange(int(new.sum()), dtype=np.int64)
+    keys[~new] = given[~new].astype(np.int64)
+    return keys[codes]
 
 
 def _known_responses(
@@ -1279,10 +1306,10 @@ def _known_responses(
 
 # Ratings joined to their response; the touchpoint map gives each touchpoint its stage.
 _INSERT_SQL = """
-    INSERT INTO feedback (import_id, sheet, source_row, response_id, id_given, respondent_id,
-        ts, stage, touchpoint, channel, segments, metric, raw_value, value, scale_min,
-        scale_max, score, comment, language, themes, theme_source, extra)
-    SELECT ?, ?, s.source_row, s.response_id, s.id_given, s.respondent_id, s.ts,
+    INSERT INTO feedback (import_id, sheet, source_row, response_id, response_key, id_given,
+        respondent_id, ts, stage, touchpoint, channel, segments, metric, raw_value, value,
+        scale_min, scale_max, score, comment, language, themes, theme_source, extra)
+    SELECT ?, ?, s.source_row, s.response_id, s.response_key, s.id_given, s.respondent_id, s.ts,
         CASE WHEN r.touchpoint IS NULL THEN coalesce(tp_row.stage, s.stage) ELSE tp_col.stage END,
         coalesce(tp_col.touchpoint, r.touchpoint, tp_row.touchpoint, s.touchpoint),
         CASE WHEN r.touchpoint IS NULL THEN coalesce(s.channel, tp_row.channel)

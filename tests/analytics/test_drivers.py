@@ -313,7 +313,8 @@ def _load_airline(ws, path) -> pd.DataFrame:
     rows["ts"] = datetime(2025, 1, 1)
     select = {
         "import_id": "'airline'", "sheet": "NULL", "source_row": "source_row",
-        "response_id": "response_id", "id_given": "true", "respondent_id": "NULL", "ts": "ts",
+        "response_id": "response_id", "response_key": "dense_rank() OVER (ORDER BY response_id)",
+        "id_given": "true", "respondent_id": "NULL", "ts": "ts",
         "stage": "NULL", "touchpoint": "touchpoint", "channel": "NULL",
         "segments": "NULL::MAP(VARCHAR, VARCHAR)", "metric": "metric",
         "raw_value": "CAST(value AS VARCHAR)", "value": "value", "scale_min": "scale_min",

@@ -396,6 +396,12 @@ def test_upload_adds_a_new_channel(
     assert "from" not in params and "to" not in params, "the new days are filtered out"
     expect_no_error(page)
     screenshot(page, tall=True)
+    # ... and in the charts: the new touchpoint has its row in the gap chart.
+    go_to(page, "Touchpoints")
+    gap_chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    expect(gap_chart.locator("svg text", has_text="Kiosk check-in").first).to_be_visible()
+    expect_no_error(page)
+    screenshot(page, step="touchpoints")
 
 
 def test_copied_link_reopens_the_same_view(
