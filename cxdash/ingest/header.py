@@ -85,7 +85,8 @@ _DATE_TEXT = re.compile(
 # --- cells ----------------------------------------------------------------------------
 
 
-def _one_text(value: object) -> str:
+def text_of(value: object) -> str:
+    """One cell as stripped text: "" for empty; 4.0 -> "4"; TRUE/FALSE; dates in ISO form."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -105,7 +106,7 @@ def _one_text(value: object) -> str:
 
 def cell_text(column: pd.Series) -> pd.Series:
     """Each cell as stripped text ("" for empty; 4.0 -> "4"; dates in ISO form)."""
-    return column.map(_one_text).astype(object)
+    return column.map(text_of).astype(object)
 
 
 def cell_kinds(column: pd.Series, text: pd.Series | None = None) -> pd.Series:

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from cxdash.domain import PROVIDERS, THEMES
 from cxdash.errors import ImportRejected
 from cxdash.ingest import values as V
+from cxdash.ingest.header import text_of
 from cxdash.ingest.language import detect_language, normalise_language
 from cxdash.ingest.mapping import plan_sheet, plan_workbook, promise_entries
 from cxdash.ingest.model import ColumnMap, RawSheet, RawWorkbook, SheetPlan
@@ -461,12 +462,8 @@ def _compiled(pairs: tuple[tuple[str, str], ...] | None) -> CompiledCodebook:
 
 
 def _cell_text(v: Any) -> str | None:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return None
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    s = str(v).strip()
-    return s or None
+    """One cell as text, the way the header reader shows it (see ``text_of``); None if empty."""
+    return text_of(v) or None
 
 
 def _is_word(v: Any) -> bool:
