@@ -17,7 +17,14 @@ import numpy as np
 import pandas as pd
 
 from cxdash.filters import Filters
-from cxdash.metrics import CELL_STAGE, add_figures, level_stats, metric_levels, metric_stats
+from cxdash.metrics import (
+    CELL_STAGE,
+    FACTS,
+    add_figures,
+    level_stats,
+    metric_levels,
+    metric_stats,
+)
 from cxdash.promise import (
     GAP_DECIMALS,
     STATUS_TOO_FEW,
@@ -32,11 +39,18 @@ from cxdash.workspace import Workspace
 
 
 def stage_orders(ws: Workspace) -> pd.DataFrame:
-    """``stage`` -> ``stage_order`` from the touchpoint map (the smallest order given per stage)."""
-    return ws.query_df(
-        "SELECT stage, min(stage_order) AS stage_order FROM touchpoints "
-        "WHERE stage IS NOT NULL GROUP BY stage"
+    """``stage`` -> ``stage_order`` from the touchpoint map (the smallest order given per stage).
+
+    A fact about the whole workspace: read once per data version (a copy is returned)."""
+    found = FACTS.get(
+        ws,
+        ("stage_orders",),
+        lambda: ws.query_df(
+            "SELECT stage, min(stage_order) AS stage_order FROM touchpoints "
+            "WHERE stage IS NOT NULL GROUP BY stage"
+        ),
     )
+    return found.copy()
 
 
 def order_stages(frame: pd.DataFrame, ws: Workspace, extra_keys: list[str]) -> pd.DataFrame:

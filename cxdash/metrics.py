@@ -3,9 +3,12 @@
 Everything is aggregated by DuckDB (:func:`metric_stats`) and turned into
 figures with vectorised numpy (:func:`add_figures`), one row per group. What a
 dashboard page needs from several functions (KPIs, promise scorecard, journey
-cells) comes from one grouped query, :func:`metric_levels`, computed once per
-filter state: results are memoised per open workspace and data version
-(:class:`WorkspaceMemo`), so they are never stale after an import.
+cells) comes from one grouped aggregate, :func:`metric_levels`; it is computed,
+with the touchpoint frame (:mod:`cxdash.promise`) and the theme counts
+(:mod:`cxdash.themes`), in one query over a single scan of the filtered rows
+(:func:`scan_result`), once per filter state: results are memoised per open
+workspace and data version (:class:`WorkspaceMemo`), so they are never stale
+after an import.
 
 Definitions (``docs``: domain.md §6):
 
@@ -36,11 +39,13 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from cxdash import stats
 from cxdash.errors import CxdashError
@@ -104,8 +109,9 @@ MEMO_SIZE = 16  # results kept per open workspace (a few filter states of a few 
 class WorkspaceMemo:
     """A small LRU of query results per open :class:`Workspace`, valid for one data version.
 
-    Entries are keyed by ``(ws.data_version(), key)``: every committed write bumps the
-    data version, so a result computed before an import is never returned after it.
+    Entries are keyed by ``(ws.version_token(), key)`` (the data version, reread only when
+    this process wrote to the file): every committed write bumps the data version, so a
+    result computed before an import is never returned after it.
     The workspace object itself is held weakly, so closing and dropping it frees its
     entries (and a workspace opened again on the same file starts empty). Thread-safe;
     two threads missing the same key may both compute it.
@@ -120,7 +126,7 @@ class WorkspaceMemo:
 
     def get(self, ws: Workspace, key: Hashable, compute: Callable[[], T]) -> T:
         """The memoised result for ``key`` at the workspace's current data version."""
-        full_key = (ws.data_version(), key)
+        full_key = (ws.version_token(), key)
         with self._lock:
             entries = self._entries.setdefault(ws, OrderedDict())
             if full_key in entries:
@@ -141,7 +147,7 @@ class WorkspaceMemo:
 
 
 MEMO = WorkspaceMemo()  # results per filter state
-FACTS = WorkspaceMemo(maxsize=4)  # facts about the whole workspace (no filter)
+FACTS = WorkspaceMemo(maxsize=8)  # facts about the whole workspace (no filter)
 
 
 def clear_memo() -> None:
@@ -283,6 +289,109 @@ def metric_stats(
     return ws.query_df(sql, params)
 
 
+# -- one scan of the filtered rows for a whole page -------------------------------------------
+# Columns of CTE ``sel``, the filtered feedback rows every part of the shared scan reads.
+SCAN_COLUMNS: tuple[str, ...] = (
+    "response_key",
+    "ts",
+    "stage",
+    "touchpoint",
+    "channel",
+    "metric",
+    "value",
+    "score",
+    "scale_min",
+    "scale_max",
+)
+
+
+@dataclass(frozen=True)
+class ScanPart:
+    """A per-filter result computed in the page's shared scan (see :func:`scan_result`).
+
+    ``ctes(ws, filters)`` gives SQL for one or more CTEs (comma-separated, with names of the
+    part's own) that read CTE ``sel`` -- the filtered feedback rows, columns
+    :data:`SCAN_COLUMNS` -- the last of them named ``name``, and their parameters. ``order``
+    (SQL over that CTE's columns) sorts its rows; ``finish(ws, filters, frame)`` turns the
+    rows into the result.
+    """
+
+    name: str
+    ctes: Callable[[Workspace, Filters], tuple[str, list[Any]]]
+    finish: Callable[[Workspace, Filters, pd.DataFrame], pd.DataFrame]
+    order: str = ""
+
+
+SCAN_PARTS: dict[str, ScanPart] = {}
+
+
+def register_scan_part(part: ScanPart) -> None:
+    """Compute ``part`` in every shared scan from now on (modules call this at import time)."""
+    SCAN_PARTS[part.name] = part
+
+
+def scan_result(ws: Workspace, filters: Filters, name: str) -> pd.DataFrame:
+    """The result of scan part ``name`` for this filter state (a copy: change it freely).
+
+    The first part a page asks for runs one query that computes every registered part from
+    a single scan of the filtered rows, so the KPIs, scorecard, journey and themes of one
+    filter state share their most expensive step; the results are memoised per filter
+    state and data version (:data:`MEMO`), so the other parts are then looked up.
+    """
+    key = row_filters(filters)
+    results = MEMO.get(
+        ws, ("scan", key), lambda: _run_scan(ws, filters, tuple(SCAN_PARTS.values()))
+    )
+    if name not in results:  # registered after this filter state was scanned
+        part = SCAN_PARTS[name]
+        results = MEMO.get(ws, ("scan", key, name), lambda: _run_scan(ws, filters, (part,)))
+    return results[name].copy()
+
+
+def _run_scan(
+    ws: Workspace, filters: Filters, parts: Sequence[ScanPart]
+) -> dict[str, pd.DataFrame]:
+    """One query for ``parts``: each part's rows come back as one list of structs (in one
+    Arrow row), unpacked into a frame per part by :func:`_unpack`."""
+    where, params = filters.to_sql("f")
+    columns = ", ".join(f"f.{c}" for c in SCAN_COLUMNS)
+    ctes = [f"sel AS MATERIALIZED (SELECT {columns} FROM feedback f WHERE {where})"]
+    packed: list[str] = []
+    for part in parts:
+        sql, part_params = part.ctes(ws, filters)
+        ctes.append(sql)
+        params.extend(part_params)
+        order = f" ORDER BY {part.order}" if part.order else ""
+        packed.append(f"(SELECT list(r{order}) FROM {part.name} r) AS {quote_ident(part.name)}")
+    sql = f"WITH {', '.join(ctes)} SELECT {', '.join(packed)}"
+    cur = ws.cursor()
+    try:
+        lists = cur.sql(sql, params=params).to_arrow_table()
+    finally:
+        cur.close()
+    return {part.name: part.finish(ws, filters, _unpack(lists.column(part.name))) for part in parts}
+
+
+def _unpack(packed: pa.ChunkedArray) -> pd.DataFrame:
+    """The rows of one part (a one-row list of structs) as a frame, with the column types a
+    query of their own would give (DuckDB's ``.df()``): whole numbers with gaps become
+    nullable integers, true/false with gaps nullable booleans, HUGEINT counts (Arrow
+    decimals) floats and text columns without any text (or rows) plain objects."""
+    rows = pa.Table.from_struct_array(packed.combine_chunks().flatten())
+    frame = rows.to_pandas()
+    for field, column in zip(rows.schema, rows.columns, strict=True):
+        kind, name = field.type, field.name
+        if pa.types.is_decimal(kind):
+            frame[name] = column.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        elif column.null_count and pa.types.is_integer(kind):
+            frame[name] = pd.array(column.to_pylist(), dtype=f"Int{kind.bit_width}")
+        elif column.null_count and pa.types.is_boolean(kind):
+            frame[name] = pd.array(column.to_pylist(), dtype="boolean")
+        elif column.null_count == len(column) and pa.types.is_string(kind):
+            frame[name] = np.full(len(column), None, dtype=object)
+    return frame
+
+
 # The levels of :func:`metric_levels`, by the GROUPING(stage, touchpoint) id of their set.
 LEVELS: dict[int, str] = {0: "cell", 2: "touchpoint", 3: "total"}
 # A cell's stage: the row's own, else the one the touchpoint map gives.
@@ -292,59 +401,105 @@ CELL_STAGE = "coalesce(f.stage, t.stage)"
 _LEVEL_SETS = "GROUPING SETS ((stage, touchpoint, metric), (touchpoint, metric), (metric))"
 
 
-def _metric_levels_sql(filters: Filters, dedupe: bool) -> tuple[str, list[Any]]:
-    """The query of :func:`metric_levels`; ``dedupe`` averages response-level answers per
-    response within the groups of each level (see :func:`repeats_response_level_answers`)."""
-    filter_sql, filter_params = filters.to_sql("f")
-    rows = f"""rows AS (
-        SELECT {CELL_STAGE} AS stage, f.touchpoint, f.metric, f.response_key, f.value, f.score,
-               f.scale_min, f.scale_max
-        FROM feedback f LEFT JOIN touchpoints t ON t.touchpoint = f.touchpoint
-        WHERE f.metric IN ({_marks(METRICS)}) AND f.value IS NOT NULL
-          AND f.score IS NOT NULL AND ({filter_sql})
-    )"""
-    params = [*METRICS, *filter_params]
-    if not dedupe:
-        sql = f"""
-        WITH {rows}
-        SELECT GROUPING(stage, touchpoint) AS level, stage, touchpoint, metric, {_STATS}
-        FROM (SELECT *, {_CLASSIFY} FROM rows)
-        GROUP BY {_LEVEL_SETS}
+def stages_come_from_map(ws: Workspace) -> bool:
+    """True when some feedback row without a stage has a touchpoint the map gives a stage.
+
+    Only then does a cell's stage (:data:`CELL_STAGE`) need the touchpoint map; otherwise it
+    is the row's own and :func:`metric_levels` skips the join. A fact about the whole
+    workspace, so it holds for every filter: memoised per data version.
+    """
+
+    def query() -> bool:
+        sql = """
+        SELECT EXISTS (
+            SELECT 1 FROM feedback f JOIN touchpoints t ON t.touchpoint = f.touchpoint
+            WHERE f.stage IS NULL AND t.stage IS NOT NULL
+        )
         """
+        return bool(ws.fetchall(sql)[0][0])
+
+    return FACTS.get(ws, ("stages_come_from_map",), query)
+
+
+def _levels_ctes(
+    dedupe: bool, map_stages: bool = True, name: str = "metric_levels"
+) -> tuple[str, list[Any]]:
+    """CTEs over CTE ``sel`` (the filtered rows) ending in ``name``: the statistics of
+    :func:`metric_levels`; ``dedupe`` averages response-level answers per response within the
+    groups of each level (see :func:`repeats_response_level_answers`); without
+    ``map_stages`` a cell's stage is the row's own (see :func:`stages_come_from_map`)."""
+    stage, join = "f.stage", ""
+    if map_stages:
+        stage, join = CELL_STAGE, " LEFT JOIN touchpoints t ON t.touchpoint = f.touchpoint"
+    rows = f"""lv_rows AS (
+        SELECT {stage} AS stage, f.touchpoint, f.metric, f.response_key, f.value, f.score,
+               f.scale_min, f.scale_max
+        FROM sel f{join}
+        WHERE f.metric IN ({_marks(METRICS)}) AND f.value IS NOT NULL AND f.score IS NOT NULL
+    )"""
+    params: list[Any] = [*METRICS]
+    if not dedupe:
+        sql = f"""{rows}, {name} AS (
+            SELECT GROUPING(stage, touchpoint) AS level, stage, touchpoint, metric, {_STATS}
+            FROM (SELECT *, {_CLASSIFY} FROM lv_rows)
+            GROUP BY {_LEVEL_SETS}
+        )"""
         return sql, params
     level = _marks(RESPONSE_LEVEL_METRICS)
     response = "metric, response_key, scale_min, scale_max"
-    sql = f"""
-    WITH {rows}, per_response AS (
+    sql = f"""{rows}, lv_per_response AS (
         SELECT GROUPING(stage, touchpoint) AS level, stage, touchpoint, metric,
                avg(value) AS value, avg(score) AS score, scale_min, scale_max
-        FROM rows WHERE metric IN ({level})
+        FROM lv_rows WHERE metric IN ({level})
         GROUP BY GROUPING SETS ((stage, touchpoint, {response}), (touchpoint, {response}),
                                 ({response}))
-    )
-    SELECT level, stage, touchpoint, metric, {_STATS}
-    FROM (SELECT *, {_CLASSIFY} FROM per_response)
-    GROUP BY level, stage, touchpoint, metric
-    UNION ALL
-    SELECT GROUPING(stage, touchpoint) AS level, stage, touchpoint, metric, {_STATS}
-    FROM (SELECT *, {_CLASSIFY} FROM rows WHERE metric NOT IN ({level}))
-    GROUP BY {_LEVEL_SETS}
-    """
+    ), {name} AS (
+        SELECT level, stage, touchpoint, metric, {_STATS}
+        FROM (SELECT *, {_CLASSIFY} FROM lv_per_response)
+        GROUP BY level, stage, touchpoint, metric
+        UNION ALL
+        SELECT GROUPING(stage, touchpoint) AS level, stage, touchpoint, metric, {_STATS}
+        FROM (SELECT *, {_CLASSIFY} FROM lv_rows WHERE metric NOT IN ({level}))
+        GROUP BY {_LEVEL_SETS}
+    )"""
     return sql, [*params, *RESPONSE_LEVEL_METRICS, *RESPONSE_LEVEL_METRICS]
 
 
-def _query_metric_levels(ws: Workspace, filters: Filters) -> pd.DataFrame:
-    sql, params = _metric_levels_sql(filters, repeats_response_level_answers(ws))
-    found = ws.query_df(sql, params)
+def _metric_levels_sql(filters: Filters, dedupe: bool) -> tuple[str, list[Any]]:
+    """The statistics of :func:`metric_levels` as a query of their own (without the
+    shared scan): the same CTEs over the filtered rows."""
+    where, params = filters.to_sql("f")
+    columns = ", ".join(f"f.{c}" for c in SCAN_COLUMNS)
+    ctes, level_params = _levels_ctes(dedupe)
+    sql = f"""
+    WITH sel AS (SELECT {columns} FROM feedback f WHERE {where}), {ctes}
+    SELECT * FROM metric_levels
+    """
+    return sql, [*params, *level_params]
+
+
+def _finish_metric_levels(ws: Workspace, filters: Filters, found: pd.DataFrame) -> pd.DataFrame:
     found["level"] = found["level"].map(LEVELS)
     return found
+
+
+register_scan_part(
+    ScanPart(
+        "metric_levels",
+        lambda ws, filters: _levels_ctes(
+            repeats_response_level_answers(ws), stages_come_from_map(ws)
+        ),
+        _finish_metric_levels,
+    )
+)
 
 
 def metric_levels(ws: Workspace, filters: Filters) -> pd.DataFrame:
     """Sufficient statistics per metric at three levels, from one scan of the filtered rows.
 
     What the KPIs, the promise scorecard and the journey matrix each read, computed once
-    per filter state (memoised per workspace and data version, see :class:`WorkspaceMemo`):
+    per filter state in the page's shared scan (:func:`scan_result`, memoised per workspace
+    and data version, see :class:`WorkspaceMemo`):
 
     * ``level`` = ``"cell"``: per (``stage``, ``touchpoint``), the stage being the row's own,
       else the map's (as :func:`metric_stats` with ``join_map`` and ``CELL_STAGE``);
@@ -357,12 +512,7 @@ def metric_levels(ws: Workspace, filters: Filters) -> pd.DataFrame:
     in the totals. Columns: ``level``, ``stage``, ``touchpoint``, ``metric`` and
     :data:`STAT_COLUMNS`. The frame is a copy: change it freely.
     """
-    found = MEMO.get(
-        ws,
-        ("metric_levels", row_filters(filters)),
-        lambda: _query_metric_levels(ws, filters),
-    )
-    return found.copy()
+    return scan_result(ws, filters, "metric_levels")
 
 
 def level_stats(levels: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -429,6 +579,19 @@ def convert_units(
     return np.where(ok, converted, np.nan)
 
 
+def with_columns(frame: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame:
+    """A new frame: ``frame`` with ``columns`` (arrays of its length) set, replacing a column
+    of the same name in place, else added at the end; ``frame`` itself is not changed.
+
+    A shallow copy is enough: under copy-on-write, setting a column never writes into the
+    caller's frame, and nothing is copied that is not replaced.
+    """
+    out = frame.copy(deep=False)
+    for name, values in columns.items():
+        out[name] = values
+    return out
+
+
 def add_figures(
     frame: pd.DataFrame, unit: str | Sequence[str] | pd.Series, min_n: int
 ) -> pd.DataFrame:
@@ -437,57 +600,60 @@ def add_figures(
     ``frame`` holds the columns of :func:`metric_stats`; ``unit`` is one unit or
     one per row. Rows with n = 0 (or missing) get NaN figures.
     """
-    out = frame.copy()
-    rows = len(out)
+    rows = len(frame)
     units = np.asarray([unit] * rows if isinstance(unit, str) else list(unit), dtype=object)
-    n = np.nan_to_num(_col(out, "n"), nan=0.0) if rows else np.zeros(0)
-    positives = _col(out, "positives")
+    n = np.nan_to_num(_col(frame, "n"), nan=0.0) if rows else np.zeros(0)
+    positives = _col(frame, "positives")
     share = positives / np.where(n > 0, n, np.nan) * 100.0
     share_lo, share_hi = stats.wilson_interval(positives, n, CONFIDENCE)
     nps, nps_lo, nps_hi, _ = stats.nps_interval(
-        _col(out, "promoters"), _col(out, "detractors"), n, CONFIDENCE
+        _col(frame, "promoters"), _col(frame, "detractors"), n, CONFIDENCE
     )
-    mean_lo, mean_hi = stats.mean_interval(
-        _col(out, "mean_value"), _col(out, "sd_value"), n, CONFIDENCE
-    )
-    score_lo, score_hi = stats.mean_interval(
-        _col(out, "mean_score"), _col(out, "sd_score"), n, CONFIDENCE
-    )
-    binary = out["all_binary"].fillna(False).to_numpy(dtype=bool) if rows else np.zeros(0, bool)
+    mean_value, mean_score = _col(frame, "mean_value"), _col(frame, "mean_score")
+    mean_lo, mean_hi = stats.mean_interval(mean_value, _col(frame, "sd_value"), n, CONFIDENCE)
+    score_lo, score_hi = stats.mean_interval(mean_score, _col(frame, "sd_score"), n, CONFIDENCE)
+    binary = frame["all_binary"].fillna(False).to_numpy(dtype=bool) if rows else np.zeros(0, bool)
     is_share = units == "share"
     is_nps = units == "nps"
     is_mean = units == "mean"
     binary_score = (units == "score") & binary
     plain_score = (units == "score") & ~binary
     conditions = [is_share | binary_score, is_nps, is_mean, plain_score]
-    out["unit"] = units
-    out["value"] = np.select(
-        conditions, [share, nps, _col(out, "mean_value"), _col(out, "mean_score")], np.nan
-    )
+    value = np.select(conditions, [share, nps, mean_value, mean_score], np.nan)
     # Mean intervals are kept within the scale (a t interval on few answers can overshoot it).
-    smin, smax = _col(out, "scale_min"), _col(out, "scale_max")
+    smin, smax = _col(frame, "scale_min"), _col(frame, "scale_max")
     mean_lo, mean_hi = np.maximum(mean_lo, smin), np.minimum(mean_hi, smax)
     score_lo, score_hi = np.maximum(score_lo, 0.0), np.minimum(score_hi, 100.0)
-    out["ci_low"] = np.select(conditions, [share_lo * 100, nps_lo, mean_lo, score_lo], np.nan)
-    out["ci_high"] = np.select(conditions, [share_hi * 100, nps_hi, mean_hi, score_hi], np.nan)
-    out["score100"] = to_score100(out["value"].to_numpy(dtype=float), units, smin, smax)
+    ci_low = np.select(conditions, [share_lo * 100, nps_lo, mean_lo, score_lo], np.nan)
+    ci_high = np.select(conditions, [share_hi * 100, nps_hi, mean_hi, score_hi], np.nan)
+    score100 = to_score100(value, units, smin, smax)
     no_data = n <= 0
-    for column in ("value", "ci_low", "ci_high", "score100"):
-        out[column] = np.where(no_data, np.nan, out[column].to_numpy(dtype=float))
-    out["n"] = n.astype("int64")
-    out["directional"] = n < min_n
-    return out
+    figures: dict[str, Any] = {
+        "n": n.astype("int64"),
+        "unit": units,
+        "value": np.where(no_data, np.nan, value),
+        "ci_low": np.where(no_data, np.nan, ci_low),
+        "ci_high": np.where(no_data, np.nan, ci_high),
+        "score100": np.where(no_data, np.nan, score100),
+        "directional": n < min_n,
+    }
+    return with_columns(frame, figures)
 
 
 # -- public API ------------------------------------------------------------------------------
-def fill_missing_stats(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows that found no answers (after a left join or reindex) get n = 0 and no flags."""
-    out = frame.copy()
-    for column in ("n", "positives", "promoters", "detractors"):
-        out[column] = out[column].fillna(0).astype("int64")
+def fill_missing_stats(
+    frame: pd.DataFrame, columns: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """Rows that found no answers (after a left join or reindex) get n = 0 and no flags;
+    ``columns`` (arrays) are set in the same step (see :func:`with_columns`)."""
+    filled: dict[str, Any] = {**(columns or {})}
+    filled |= {
+        column: frame[column].to_numpy(dtype="int64", na_value=0)
+        for column in ("n", "positives", "promoters", "detractors")
+    }
     for column in ("all_binary", "mixed_scale"):
-        out[column] = out[column].astype("boolean").fillna(False).astype(bool)
-    return out
+        filled[column] = frame[column].to_numpy(dtype=bool, na_value=False)
+    return with_columns(frame, filled)
 
 
 def kpis(ws: Workspace, filters: Filters) -> pd.DataFrame:

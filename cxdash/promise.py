@@ -49,16 +49,18 @@ from cxdash.filters import Filters
 from cxdash.metrics import (
     DEFAULT_SCALES,
     FACTS,
-    MEMO,
     METRICS,
     UNITS,
+    ScanPart,
     add_figures,
     fill_missing_stats,
     kpis,
     level_stats,
     metric_levels,
-    row_filters,
+    register_scan_part,
+    scan_result,
     to_score100,
+    with_columns,
 )
 from cxdash.themes import theme_table
 from cxdash.workspace import Workspace
@@ -147,8 +149,11 @@ def _clean_target(metric: str, spec: Any) -> dict[str, Any]:
 
 
 def get_default_targets(ws: Workspace) -> dict[str, dict[str, Any]]:
-    """The workspace's default target per metric (built-in values where none was saved)."""
-    stored = ws.setting(DEFAULT_TARGETS_KEY, {}) or {}
+    """The workspace's default target per metric (built-in values where none was saved).
+
+    The saved setting is read once per data version (saving it bumps the version); the
+    result is a fresh dict: change it freely."""
+    stored = FACTS.get(ws, ("default_targets",), lambda: ws.setting(DEFAULT_TARGETS_KEY, {}) or {})
     out = {m: dict(spec) for m, spec in BUILTIN_DEFAULT_TARGETS.items()}
     for metric, spec in stored.items():
         if metric in out:
@@ -209,44 +214,44 @@ def answered_metrics(ws: Workspace) -> pd.DataFrame:
     return found.copy()
 
 
-def _query_touchpoint_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
-    """The query of :func:`touchpoint_frame`: rows are counted per (touchpoint, stage) and per
-    (touchpoint, channel) in one grouped scan (``counted`` is 1 for a stage count, 2 for a
-    channel count), then each touchpoint takes its most frequent stage and channel."""
-    filter_sql, filter_params = filters.to_sql("f")
+def _touchpoint_frame_ctes(ws: Workspace, filters: Filters) -> tuple[str, list[Any]]:
+    """The CTEs of :func:`touchpoint_frame` over the shared scan's filtered rows (``sel``):
+    rows are counted per (touchpoint, stage) and per (touchpoint, channel) in one grouped
+    pass (``counted`` is 1 for a stage count, 2 for a channel count), then each touchpoint
+    takes its most frequent stage and channel and is joined to the map."""
     map_sql, map_params = _map_condition(filters)
     sql = f"""
-    WITH counts AS (
+    tp_counts AS (
         SELECT f.touchpoint, f.stage, f.channel, GROUPING(f.stage, f.channel) AS counted,
                count(*) AS n
-        FROM feedback f
-        WHERE f.touchpoint IS NOT NULL AND ({filter_sql})
+        FROM sel f
+        WHERE f.touchpoint IS NOT NULL
         GROUP BY GROUPING SETS ((f.touchpoint, f.stage), (f.touchpoint, f.channel))
-    ), fb AS (
+    ), tp_feedback AS (
         SELECT touchpoint,
                first(stage ORDER BY n DESC, stage)
                    FILTER (WHERE counted = 1 AND stage IS NOT NULL) AS fb_stage,
                first(channel ORDER BY n DESC, channel)
                    FILTER (WHERE counted = 2 AND channel IS NOT NULL) AS fb_channel
-        FROM counts
+        FROM tp_counts
         GROUP BY touchpoint
+    ), touchpoint_frame AS (
+        SELECT coalesce(mp.touchpoint, fb.touchpoint) AS touchpoint,
+               coalesce(mp.stage, fb.fb_stage) AS stage,
+               mp.stage_order,
+               coalesce(mp.channel, fb.fb_channel) AS channel,
+               mp.provider, mp.owner, mp.pillar,
+               mp.importance AS importance_stated,
+               mp.target AS map_target,
+               lower(trim(mp.target_unit)) AS map_unit,
+               lower(trim(mp.target_metric)) AS map_metric,
+               mp.touchpoint IS NOT NULL AS in_map
+        FROM touchpoints mp
+        FULL OUTER JOIN tp_feedback fb ON fb.touchpoint = mp.touchpoint
+        WHERE fb.touchpoint IS NOT NULL OR ({map_sql})
     )
-    SELECT coalesce(mp.touchpoint, fb.touchpoint) AS touchpoint,
-           coalesce(mp.stage, fb.fb_stage) AS stage,
-           mp.stage_order,
-           coalesce(mp.channel, fb.fb_channel) AS channel,
-           mp.provider, mp.owner, mp.pillar,
-           mp.importance AS importance_stated,
-           mp.target AS map_target,
-           lower(trim(mp.target_unit)) AS map_unit,
-           lower(trim(mp.target_metric)) AS map_metric,
-           mp.touchpoint IS NOT NULL AS in_map
-    FROM touchpoints mp
-    FULL OUTER JOIN fb ON fb.touchpoint = mp.touchpoint
-    WHERE fb.touchpoint IS NOT NULL OR ({map_sql})
     """
-    frame = ws.query_df(sql, [*filter_params, *map_params])
-    return _with_answered_metrics(ws, frame)
+    return sql, map_params
 
 
 def _with_answered_metrics(ws: Workspace, frame: pd.DataFrame) -> pd.DataFrame:
@@ -269,24 +274,34 @@ def touchpoint_frame(ws: Workspace, filters: Filters) -> pd.DataFrame:
     Touchpoints only in the feedback take their most frequent stage and channel (a tie goes
     to the first A-Z, so the result does not depend on the scan order). ``metrics`` lists the metrics a touchpoint has answers for (whole workspace); it is
     only looked up where the map names no target metric, as only there it decides
-    (:func:`choose_metric`). Memoised per filter state and data version.
+    (:func:`choose_metric`). Computed in the page's shared scan (:func:`scan_result`), memoised
+    per filter state and data version.
     """
-    frame = MEMO.get(
-        ws,
-        ("touchpoint_frame", row_filters(filters)),
-        lambda: _query_touchpoint_frame(ws, filters),
+    return scan_result(ws, filters, "touchpoint_frame")
+
+
+register_scan_part(
+    ScanPart(
+        "touchpoint_frame",
+        _touchpoint_frame_ctes,
+        lambda ws, filters, frame: _with_answered_metrics(ws, frame),
     )
-    return frame.copy()
+)
 
 
 def choose_metric(frame: pd.DataFrame) -> pd.Series:
     """The target metric per touchpoint: the map's, else by :data:`METRIC_PREFERENCE`, else rating."""
-    chosen = pd.Series("rating", index=frame.index, dtype=object)
-    for metric in reversed(METRIC_PREFERENCE):
-        has = frame["metrics"].map(lambda found, m=metric: m in list(found))
-        chosen = chosen.mask(has, metric)
-    mapped = frame["map_metric"].where(frame["map_metric"].isin(METRICS))
-    return mapped.fillna(chosen).astype(object)
+    answered = [
+        next((m for m in METRIC_PREFERENCE if m in set(found)), "rating")
+        for found in frame["metrics"]
+    ]
+    mapped = frame["map_metric"]
+    chosen = np.where(
+        mapped.isin(METRICS).to_numpy(),
+        mapped.to_numpy(dtype=object),
+        np.asarray(answered, dtype=object),
+    )
+    return pd.Series(chosen, index=frame.index, dtype=object)
 
 
 # -- targets -----------------------------------------------------------------------------------
@@ -302,25 +317,28 @@ def infer_target_unit(target: np.ndarray, metric: np.ndarray, scale_max: np.ndar
 
 def resolve_targets(card: pd.DataFrame, defaults: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
     """Add ``target``, ``target_unit``, ``target_is_default`` and ``target100``."""
-    out = card.copy()
-    metric = out["metric"].to_numpy(dtype=object)
-    map_target = out["map_target"].to_numpy(dtype=float, na_value=np.nan)
-    smin = out["scale_min"].to_numpy(dtype=float)
-    smax = out["scale_max"].to_numpy(dtype=float)
-    given_unit = out["map_unit"].where(out["map_unit"].isin(UNITS)).to_numpy(dtype=object)
+    metric = card["metric"].to_numpy(dtype=object)
+    map_target = card["map_target"].to_numpy(dtype=float, na_value=np.nan)
+    smin = card["scale_min"].to_numpy(dtype=float)
+    smax = card["scale_max"].to_numpy(dtype=float)
+    given = card["map_unit"].isin(UNITS).to_numpy()
     inferred = infer_target_unit(map_target, metric, smax)
-    map_unit = np.where(pd.isna(given_unit), inferred, given_unit)
+    map_unit = np.where(given, card["map_unit"].to_numpy(dtype=object), inferred)
     has_target = ~np.isnan(map_target)
     default_unit = np.array([defaults[m]["unit"] for m in metric], dtype=object)
     default_target = np.array([defaults[m]["target"] for m in metric], dtype=float)
     unit = np.where(has_target, map_unit, default_unit)
     target = np.where(has_target, map_target, default_target)
     target = np.where((unit == "share") & (target <= 1.0), target * 100.0, target)
-    out["target"] = target
-    out["target_unit"] = unit
-    out["target_is_default"] = ~has_target
-    out["target100"] = to_score100(target, unit, smin, smax)
-    return out
+    return with_columns(
+        card,
+        {
+            "target": target,
+            "target_unit": unit,
+            "target_is_default": ~has_target,
+            "target100": to_score100(target, unit, smin, smax),
+        },
+    )
 
 
 # -- status, importance, priority, quadrants ----------------------------------------------------
@@ -418,12 +436,16 @@ def _merge_derived(card: pd.DataFrame, derived: pd.DataFrame | None) -> pd.DataF
 def _touchpoint_stats(ws: Workspace, filters: Filters, card: pd.DataFrame) -> pd.DataFrame:
     """Add the statistics of each touchpoint's target metric (n = 0 when it has none)."""
     found = level_stats(metric_levels(ws, filters), "touchpoint")
-    out = fill_missing_stats(card.merge(found, on=["touchpoint", "metric"], how="left"))
-    default_lo = out["metric"].map(lambda m: DEFAULT_SCALES[m][0]).astype(float)
-    default_hi = out["metric"].map(lambda m: DEFAULT_SCALES[m][1]).astype(float)
-    out["scale_min"] = out["scale_min"].astype(float).fillna(default_lo)
-    out["scale_max"] = out["scale_max"].astype(float).fillna(default_hi)
-    return out
+    out = card.merge(found, on=["touchpoint", "metric"], how="left")
+    # A touchpoint without answers is placed on its metric's usual scale.
+    usual = np.array([DEFAULT_SCALES[m] for m in out["metric"]], dtype=float).reshape(-1, 2)
+    lo = out["scale_min"].to_numpy(dtype=float, na_value=np.nan)
+    hi = out["scale_max"].to_numpy(dtype=float, na_value=np.nan)
+    scales = {
+        "scale_min": np.where(np.isnan(lo), usual[:, 0], lo),
+        "scale_max": np.where(np.isnan(hi), usual[:, 1], hi),
+    }
+    return fill_missing_stats(out, scales)
 
 
 def scorecard(

@@ -45,6 +45,7 @@ import pyarrow.compute as pc
 from cxdash.codebook import LANGUAGES, THEMES, TRADITIONAL_TO_SIMPLIFIED, default_keywords
 from cxdash.errors import CxdashError
 from cxdash.filters import Filters
+from cxdash.metrics import ScanPart, register_scan_part, scan_result
 from cxdash.privacy import mask_pii_series
 from cxdash.workspace import Workspace, register_migration
 
@@ -442,36 +443,25 @@ def retag(ws: Workspace) -> int:
 
 _EPS = 1e-6
 # Best available score of a unit (response, or response x stage/touchpoint), 0-100.
-_SCORE = (
-    "coalesce(avg(score) FILTER (WHERE metric = 'nps'), avg(score) FILTER (WHERE metric = 'csat'),"
-    " avg(score) FILTER (WHERE metric = 'overall'), avg(score) FILTER (WHERE metric = 'ces'),"
-    " avg(score) FILTER (WHERE metric = 'rating'))"
-)
-_NON_NPS = (
-    "coalesce(avg(score) FILTER (WHERE metric = 'csat'), avg(score) FILTER (WHERE metric = 'overall'),"
-    " avg(score) FILTER (WHERE metric = 'ces'), avg(score) FILTER (WHERE metric = 'rating'))"
-)
+
+
+def _mean_score_of(metric: str) -> str:
+    """SQL: the mean score of a unit's answers to ``metric`` (NULL without any). A CASE inside
+    the average rather than a FILTER clause: the same figure, aggregated faster."""
+    return f"avg(CASE WHEN metric = '{metric}' THEN score END)"
+
+
+# Metrics by the order in which they give a unit its best score.
+_SCORE_ORDER: tuple[str, ...] = ("nps", "csat", "overall", "ces", "rating")
+_SCORE = f"coalesce({', '.join(_mean_score_of(m) for m in _SCORE_ORDER)})"
+_NON_NPS = f"coalesce({', '.join(_mean_score_of(m) for m in _SCORE_ORDER[1:])})"
 # NPS detractor = 0-6 = score <= 60; otherwise bottom quarter of the scale (CSAT 1-2 of 1-5).
 _NEGATIVE = (
-    f"CASE WHEN avg(score) FILTER (WHERE metric = 'nps') IS NOT NULL"
-    f" THEN avg(score) FILTER (WHERE metric = 'nps') <= {60 + _EPS}"
+    f"CASE WHEN {_mean_score_of('nps')} IS NOT NULL"
+    f" THEN {_mean_score_of('nps')} <= {60 + _EPS}"
     f" ELSE {_NON_NPS} <= {25 + _EPS} END"
 )
 _BY_COLUMNS = {"stage": "stage", "touchpoint": "touchpoint"}
-
-
-def _responses_sql(filters: Filters) -> tuple[str, list[Any]]:
-    """CTE ``resp``: one row per filtered response with its newest ``ts``, best ``score`` and
-    ``negative`` flag."""
-    where, params = filters.to_sql("f")
-    sql = f"""
-    resp AS (
-        SELECT response_key, max(ts) AS ts,
-               {_SCORE} AS score, {_NEGATIVE} AS negative
-        FROM feedback f WHERE {where} GROUP BY response_key
-    )
-    """
-    return sql, params
 
 
 def _base_ctes(filters: Filters) -> tuple[str, list[Any]]:
@@ -499,43 +489,62 @@ def _base_ctes(filters: Filters) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def _theme_counts(ws: Workspace, filters: Filters) -> pd.DataFrame:
-    """Per theme: ``mentions``, ``negative_share``, ``mean_score`` and the mentions in the
-    last three months (``in_last``) and the three before (``in_prev``); plus one row with
-    no theme holding the same counts for all the filtered responses."""
-    resp, params = _responses_sql(filters)
+def _theme_counts_ctes(ws: Workspace, filters: Filters) -> tuple[str, list[Any]]:
+    """CTEs over the shared scan's filtered rows (``sel``) ending in ``theme_counts``: per
+    theme, ``mentions``, ``negative_share``, ``mean_score`` and the mentions in the last
+    three months (``in_last``) and the three before (``in_prev``); plus one row with no
+    theme holding the same counts for all the filtered responses. A response's themes come
+    from any of its rows (also rows the filters leave out)."""
     sql = f"""
-    WITH {resp},
-    bounds AS (
-        SELECT max(ts) - INTERVAL 3 MONTH AS last_from, max(ts) - INTERVAL 6 MONTH AS prev_from
-        FROM resp
+    th_resp AS (
+        SELECT response_key, max(ts) AS ts, {_SCORE} AS score, {_NEGATIVE} AS negative
+        FROM sel GROUP BY response_key
     ),
-    mentions AS (
+    th_bounds AS (
+        SELECT max(ts) - INTERVAL 3 MONTH AS last_from, max(ts) - INTERVAL 6 MONTH AS prev_from
+        FROM th_resp
+    ),
+    th_mentions AS (
         SELECT DISTINCT r.response_key, tagged.theme, r.score, r.negative, r.ts
         FROM (
             SELECT response_key, unnest(themes) AS theme
             FROM feedback WHERE len(themes) > 0
         ) tagged
-        JOIN resp r USING (response_key)
+        JOIN th_resp r USING (response_key)
         WHERE tagged.theme IS NOT NULL AND tagged.theme <> ''
-    )
-    SELECT * FROM (
+    ),
+    theme_counts AS (
         SELECT m.theme, count(*) AS mentions,
                avg(CASE WHEN m.negative THEN 1.0 WHEN NOT m.negative THEN 0.0 END)
                    AS negative_share,
                avg(m.score) AS mean_score,
                count_if(m.ts > b.last_from) AS in_last,
                count_if(m.ts > b.prev_from AND m.ts <= b.last_from) AS in_prev
-        FROM mentions m, bounds b
+        FROM th_mentions m, th_bounds b
         GROUP BY m.theme
         UNION ALL
         SELECT NULL, count(*), NULL, NULL, count_if(r.ts > b.last_from),  -- all responses
                count_if(r.ts > b.prev_from AND r.ts <= b.last_from)
-        FROM resp r, bounds b
+        FROM th_resp r, th_bounds b
     )
-    ORDER BY mentions DESC, theme
     """
-    return ws.query_df(sql, params)
+    return sql, []
+
+
+register_scan_part(
+    ScanPart(
+        "theme_counts",
+        _theme_counts_ctes,
+        lambda ws, filters, frame: frame,
+        order="mentions DESC, theme",
+    )
+)
+
+
+def _theme_counts(ws: Workspace, filters: Filters) -> pd.DataFrame:
+    """The rows of CTE ``theme_counts`` (see :func:`_theme_counts_ctes`), most mentions
+    first, from the page's shared scan (:func:`cxdash.metrics.scan_result`)."""
+    return scan_result(ws, filters, "theme_counts")
 
 
 def _share_of(count: Any, total: Any) -> np.ndarray:
@@ -556,7 +565,8 @@ def theme_table(ws: Workspace, filters: Filters) -> pd.DataFrame:
     either period is empty); ``low_n`` (mentions below ``filters.min_n``).
     Sorted by mentions, most first. ``attrs["responses"]`` is the denominator.
 
-    One query: the responses are aggregated once, and their counts come with the themes.
+    The responses are aggregated once, and their counts come with the themes, in the
+    page's shared scan of the filtered rows (computed once per filter state).
     """
     counts = _theme_counts(ws, filters)
     themed = counts["theme"].notna().to_numpy()

@@ -127,6 +127,11 @@ def register_migration(version: int, name: str, step: Callable[[duckdb.DuckDBPyC
     MIGRATIONS.sort(key=lambda m: m[0])
 
 
+# Writes committed in this process, per database file (see Workspace.version_token).
+_WRITE_STAMPS: dict[str, int] = {}
+_WRITE_STAMPS_LOCK = threading.Lock()
+
+
 def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
     """``--db`` wins, then ``CXDASH_DB``, then ``./workspace/cxdash.duckdb``."""
     if path:
@@ -156,6 +161,10 @@ class Workspace:
         except duckdb.Error as exc:
             raise WorkspaceError(f"The workspace {self.path} cannot be opened: {exc}") from exc
         self._write_lock = threading.RLock()
+        # Every in-memory database is its own; a file is shared by the Workspaces opened on it.
+        in_memory = str(self.path) == ":memory:"
+        self._stamp_key = f":memory:{id(self)}" if in_memory else str(self.path.resolve())
+        self._known_version: tuple[int, int] | None = None  # (write stamp, data version)
         if not read_only:
             self.migrate()
 
@@ -241,10 +250,36 @@ class Workspace:
                 raise
             finally:
                 cur.close()
+                self._note_write()
+
+    def _note_write(self) -> None:
+        """Tell every Workspace on this file that the data may have changed (after a commit)."""
+        with _WRITE_STAMPS_LOCK:
+            _WRITE_STAMPS[self._stamp_key] = _WRITE_STAMPS.get(self._stamp_key, 0) + 1
 
     def data_version(self) -> int:
+        """The data version stored in the workspace (read from the file on every call)."""
         row = self.fetchall("SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'data_version'")
         return int(row[0][0]) if row else 0
+
+    def version_token(self) -> int:
+        """:meth:`data_version`, read from the file only when it may have changed: what caches
+        key on, cheap enough to call before every cached lookup.
+
+        Only this process can change the file while it is open (DuckDB locks a file it writes
+        against every other process, and a read-only one against writers), and every change
+        goes through :meth:`transaction`, which bumps a per-file stamp after it commits or
+        rolls back. The version is reread whenever that stamp moved since the last read; the
+        stamp is read first, so a write racing with the read only causes one more reread.
+        """
+        with _WRITE_STAMPS_LOCK:
+            stamp = _WRITE_STAMPS.get(self._stamp_key, 0)
+        known = self._known_version
+        if known is not None and known[0] == stamp:
+            return known[1]
+        version = self.data_version()
+        self._known_version = (stamp, version)
+        return version
 
     def setting(self, key: str, default: Any = None) -> Any:
         row = self.fetchall("SELECT value FROM settings WHERE key = ?", [key])
