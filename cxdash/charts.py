@@ -33,6 +33,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from cxdash.metrics import to_score100
 from cxdash.promise import STATUS_AT_RISK, STATUS_BELOW, STATUS_MEETS, STATUS_TOO_FEW
 
 # -- colours, sizes and words -------------------------------------------------------------------
@@ -193,23 +194,11 @@ def to_100(
     scale_min: pd.Series | np.ndarray | float = np.nan,
     scale_max: pd.Series | np.ndarray | float = np.nan,
 ) -> np.ndarray:
-    """Put figures in a target's unit on the 0-100 scale of ``score100``.
-
-    ``share`` and ``score`` are already 0-100; a ``mean`` on a scale_min..scale_max
-    scale is ``(v - scale_min) / (scale_max - scale_min) * 100``; an ``nps``
-    (-100..100) is ``(v + 100) / 2``. Unknown units give NaN (nothing is drawn).
-    """
-    v = np.asarray(values, dtype=float)
-    u = np.asarray(unit, dtype=object)
-    lo = np.broadcast_to(np.asarray(scale_min, dtype=float), v.shape)
-    hi = np.broadcast_to(np.asarray(scale_max, dtype=float), v.shape)
-    span = np.where(hi - lo > 0, hi - lo, np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.select(
-            [np.isin(u, [UNIT_SHARE, UNIT_SCORE]), u == UNIT_MEAN, u == UNIT_NPS],
-            [v, (v - lo) / span * 100.0, (v + 100.0) / 2.0],
-            default=np.nan,
-        )
+    """Put figures in a target's unit on the 0-100 scale of ``score100`` (the library's
+    :func:`cxdash.metrics.to_score100`; a scale with no span gives NaN)."""
+    lo = np.asarray(scale_min, dtype=float)
+    hi = np.asarray(scale_max, dtype=float)
+    return to_score100(values, unit, lo, np.where(hi - lo > 0, hi, np.nan))
 
 
 _VALUE_FORMATS = {

@@ -334,24 +334,16 @@ def directional_note(min_n: int) -> None:
     )
 
 
-def fmt_value(value: float | None, unit: str, digits: int = 1) -> str:
-    """A figure in its unit: NPS as +26, shares as 81.5%, means as 4.12."""
-    if value is None or pd.isna(value):
-        return "–"
-    if unit == "nps":
-        return f"{value:+.0f}"
-    if unit in ("share", "score", "percent"):
-        return f"{value:.{digits}f}%" if unit != "score" else f"{value:.0f}"
-    return f"{value:.2f}"
+def fmt_value(value: float | None, unit: str) -> str:
+    """A figure in its unit, as the charts write it: NPS +26, shares 81.5%, means 4.12."""
+    return charts.format_in_unit(pd.Series([value], dtype=float), pd.Series([unit]), missing="–").iloc[0]
 
 
 def fmt_gap(gap: float | None, unit: str) -> str:
-    """A gap to target in its unit: points for NPS and shares, scale points for means."""
-    if gap is None or pd.isna(gap):
-        return "–"
-    if unit in ("nps", "share", "score"):
-        return f"{gap:+.1f} pts"
-    return f"{gap:+.2f}"
+    """A gap to target in its unit, as the charts write it: points for NPS and shares."""
+    return charts.format_in_unit(
+        pd.Series([gap], dtype=float), pd.Series([unit]), signed=True, missing="–"
+    ).iloc[0]
 
 
 def render_chart(chart: Any, key: str, selection: str | None = None) -> Any:
