@@ -30,6 +30,7 @@ Analytics
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -127,15 +128,21 @@ def _re2_pattern(keywords: Iterable[str]) -> str | None:
     return "|".join(branches) if branches else None
 
 
-def _py_pattern(keywords: list[str]) -> re.Pattern[str] | None:
-    """A Python pattern for a theme with one capturing group per keyword (for spans)."""
+def _py_pattern(keywords: list[str]) -> str | None:
+    """The source of a Python pattern for a theme with one capturing group per keyword
+    (for spans). Compiled on first use by :func:`_regex`: tagging at import never needs it."""
     if not keywords:
         return None
     groups = []
     for k in keywords:
         core = _core(k)
         groups.append(f"({core})" if _is_cjk(k) else f"(?<!{_WORD})({core})(?!{_WORD})")
-    return re.compile("|".join(groups))
+    return "|".join(groups)
+
+
+@functools.lru_cache(maxsize=256)
+def _regex(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 @dataclass(frozen=True)
@@ -150,8 +157,8 @@ class CompiledCodebook:
     keywords: dict[str, tuple[str, ...]]
     accented: dict[str, str]  # theme -> RE2 pattern over the normalised text
     plain: dict[str, str]  # theme -> RE2 pattern of stripped forms (texts without diacritics)
-    py_accented: dict[str, tuple[re.Pattern[str] | None, tuple[str, ...]]]
-    py_plain: dict[str, tuple[re.Pattern[str] | None, tuple[str, ...]]]
+    py_accented: dict[str, tuple[str | None, tuple[str, ...]]]  # pattern source, keywords
+    py_plain: dict[str, tuple[str | None, tuple[str, ...]]]
 
 
 def compile_codebook(codebook: Any = None) -> CompiledCodebook:
@@ -174,8 +181,8 @@ def compile_codebook(codebook: Any = None) -> CompiledCodebook:
     themes = tuple(sorted(by_theme))
     accented: dict[str, str] = {}
     plain: dict[str, str] = {}
-    py_accented: dict[str, tuple[re.Pattern[str] | None, tuple[str, ...]]] = {}
-    py_plain: dict[str, tuple[re.Pattern[str] | None, tuple[str, ...]]] = {}
+    py_accented: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+    py_plain: dict[str, tuple[str | None, tuple[str, ...]]] = {}
     for theme in themes:
         stored = list(dict.fromkeys(by_theme[theme]))
         norm = [normalise(k) for k in stored]
@@ -272,7 +279,7 @@ def matched_keywords(text: str, codebook: Any = None) -> list[Span]:
         for pattern, stored in passes:
             if pattern is None:
                 continue
-            for m in pattern.finditer(norm):
+            for m in _regex(pattern).finditer(norm):
                 if m.end() == m.start() or m.lastindex is None:
                     continue
                 start, end = src[m.start()], src[m.end() - 1] + 1

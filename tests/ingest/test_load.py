@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from cxdash.errors import ImportRejected
-from cxdash.ingest import load
+from cxdash.ingest import load, write
 from cxdash.ingest.load import ImportOptions, ImportResult, import_file, prepare, undo_import
 from cxdash.workspace import Workspace
 from tests.helpers import add_touchpoints
@@ -423,7 +423,7 @@ def test_failure_part_way_leaves_the_workspace_as_it_was(
 ) -> None:
     assert run(ws, M.write_survey_xlsx(tmp_path, "before.xlsx")).status == "loaded"
     before, version = snapshot(ws), ws.data_version()
-    original = load._insert_feedback
+    original = write._insert_feedback
     calls: list[str] = []
 
     def fail_on_second_sheet(cur: Any, import_id: str, s: Any, *args: Any) -> Any:
@@ -432,7 +432,7 @@ def test_failure_part_way_leaves_the_workspace_as_it_was(
             raise RuntimeError("disk full")
         return original(cur, import_id, s, *args)
 
-    monkeypatch.setattr(load, "_insert_feedback", fail_on_second_sheet)
+    monkeypatch.setattr(write, "_insert_feedback", fail_on_second_sheet)
     path = M.write_many_sheets(tmp_path, "two.xlsx", second_data=True)
     r = run(ws, path)
     assert calls == ["Responses", "Responses 2024"]  # the first sheet was written, then it failed
