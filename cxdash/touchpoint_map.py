@@ -14,7 +14,7 @@ import pandas as pd
 
 from cxdash.domain import PROVIDERS
 from cxdash.errors import CxdashError
-from cxdash.ingest.load import sync_feedback_with_map
+from cxdash.ingest.map_rows import write_promise, write_touchpoints
 from cxdash.workspace import Workspace
 
 MAP_COLUMNS: tuple[str, ...] = (
@@ -67,11 +67,7 @@ def check_map(frame: pd.DataFrame) -> pd.DataFrame:
 def save_map(ws: Workspace, frame: pd.DataFrame) -> str:
     clean = check_map(frame)
     with ws.transaction() as cur:
-        cur.execute("DELETE FROM touchpoints")
-        cur.register("_map", clean.astype(object).where(clean.notna(), None))
-        cur.execute(f"INSERT INTO touchpoints ({', '.join(MAP_COLUMNS)}) SELECT {', '.join(MAP_COLUMNS)} FROM _map")
-        cur.unregister("_map")
-        sync_feedback_with_map(cur)
+        write_touchpoints(cur, clean)
     return f"Saved the touchpoint map: {len(clean)} touchpoints over {clean['stage'].nunique()} stages."
 
 
@@ -98,6 +94,5 @@ def save_promise(ws: Workspace, statement: str, description: str, reasons: pd.Da
         for i, (_, r) in enumerate(rtbs.iterrows())
     ]
     with ws.transaction() as cur:
-        cur.execute("DELETE FROM promise")
-        cur.executemany("INSERT INTO promise (position, kind, name, description) VALUES (?, ?, ?, ?)", rows)
+        write_promise(cur, pd.DataFrame(rows, columns=["position", "kind", "name", "description"]))
     return f"Saved the brand promise and {len(rtbs)} reasons to believe."

@@ -193,6 +193,12 @@ _MAP_COLUMNS = (
 
 def write_map(cur: Any, map_rows: pd.DataFrame, promise: pd.DataFrame) -> None:
     """Replace the touchpoint map and promise, then align feedback stages with the map."""
+    write_promise(cur, promise)
+    write_touchpoints(cur, map_rows)
+
+
+def write_touchpoints(cur: Any, map_rows: pd.DataFrame) -> None:
+    """Replace the touchpoint map, then align feedback stages with it."""
     cur.execute("DELETE FROM touchpoints")
     if len(map_rows):
         frame = map_rows.reindex(columns=list(_MAP_COLUMNS))
@@ -202,6 +208,11 @@ def write_map(cur: Any, map_rows: pd.DataFrame, promise: pd.DataFrame) -> None:
             f"INSERT INTO touchpoints ({', '.join(_MAP_COLUMNS)}) SELECT {', '.join(_MAP_COLUMNS)} FROM _map"
         )
         cur.unregister("_map")
+    sync_feedback_with_map(cur)
+
+
+def write_promise(cur: Any, promise: pd.DataFrame) -> None:
+    """Replace the brand promise and its reasons to believe."""
     cur.execute("DELETE FROM promise")
     if len(promise):
         frame = promise.reindex(columns=["position", "kind", "name", "description"])
@@ -209,7 +220,6 @@ def write_map(cur: Any, map_rows: pd.DataFrame, promise: pd.DataFrame) -> None:
         cur.register("_promise", frame)
         cur.execute("INSERT INTO promise SELECT position, kind, name, description FROM _promise")
         cur.unregister("_promise")
-    sync_feedback_with_map(cur)
 
 
 def sync_feedback_with_map(cur: Any) -> None:
