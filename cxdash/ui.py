@@ -59,10 +59,11 @@ def _cached_call(name: str, db: str, version: int, filters: Filters, kwargs: tup
 
 
 def query(fn: Callable[..., Any], filters: Filters, **kwargs: Any) -> Any:
-    """Call ``fn(ws, filters, **kwargs)`` through the cache (keyed by filters and data version)."""
+    """Call ``fn(ws, filters, **kwargs)`` through the cache (keyed by filters and data version,
+    read with the cheap :meth:`Workspace.version_token`)."""
     ws = workspace()
     name = f"{fn.__module__}.{fn.__name__}"
-    return _cached_call(name, str(ws.path), ws.data_version(), filters, tuple(sorted(kwargs.items())))
+    return _cached_call(name, str(ws.path), ws.version_token(), filters, tuple(sorted(kwargs.items())))
 
 
 # -- filter sidebar -----------------------------------------------------------------------------
@@ -110,7 +111,7 @@ def _options(db: str, version: int) -> dict[str, Any]:
 
 def options() -> dict[str, Any]:
     ws = workspace()
-    return _options(str(ws.path), ws.data_version())
+    return _options(str(ws.path), ws.version_token())
 
 
 def _init_from_url(opts: dict[str, Any]) -> None:
