@@ -73,7 +73,8 @@ def set_status(ws: Workspace, action_id: str, status: str) -> None:
         raise CxdashError(f"An action is {' or '.join(STATUSES)}, not {status!r}.")
     with ws.transaction() as cur:
         found = cur.execute(
-            "UPDATE actions SET status = ? WHERE action_id = ? RETURNING action_id", [status, action_id]
+            "UPDATE actions SET status = ? WHERE action_id = ? RETURNING action_id",
+            [status, action_id],
         ).fetchall()
         if not found:
             raise CxdashError(f"There is no action with id {action_id}.")

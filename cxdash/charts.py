@@ -550,7 +550,9 @@ def ipa_chart(
     data["show_label"] = (top | (data["status"] == STATUS_BELOW)) & (
         rank.notna() if rank is not None else False
     )
-    data["rank_label"] = rank.map(lambda r: f"#{int(r)}" if pd.notna(r) else "") if rank is not None else ""
+    data["rank_label"] = (
+        rank.map(lambda r: f"#{int(r)}" if pd.notna(r) else "") if rank is not None else ""
+    )
     data["label_below"] = _alternate_labels(data, x_domain)
     data["gap100_text"] = data["gap100"].map("{:+.1f}".format)
     data["importance_text"] = data["importance"].map("{:.2f}".format)
@@ -1022,7 +1024,9 @@ def _theme_bar_layers(
 ) -> tuple[alt.Chart, alt.Chart]:
     """Mention bars coloured by negative share, labelled "mentions (x% negative)"."""
     pick = alt.selection_point(name=selection, fields=[field], on="click")
-    y = alt.Y(f"{field}:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT, ticks=False))
+    y = alt.Y(
+        f"{field}:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT, ticks=False)
+    )
     tooltip = _theme_tooltip(field)
     bars = (
         alt.Chart()

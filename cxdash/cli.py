@@ -114,7 +114,10 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     try:
         from benchmarks.bench import run_bench
     except ImportError:
-        print("The benchmarks run from a checkout of the cxdash repository: cd there first.", file=sys.stderr)
+        print(
+            "The benchmarks run from a checkout of the cxdash repository: cd there first.",
+            file=sys.stderr,
+        )
         return 2
     return run_bench(quick=args.quick, only=args.only)
 

@@ -20,10 +20,18 @@ from cxdash.filters import Filters
 from cxdash.metrics import (
     CELL_STAGE,
     FACTS,
-    add_figures,
-    level_stats,
+    Columns,
+    as_float,
+    as_text,
+    columns_of,
+    figure_columns,
+    frame_of,
+    gather,
+    level_columns,
     metric_levels,
     metric_stats,
+    row_lookup,
+    sort_order,
 )
 from cxdash.promise import (
     GAP_DECIMALS,
@@ -31,8 +39,8 @@ from cxdash.promise import (
     choose_metric,
     get_default_targets,
     load_derived_importance,
-    resolve_targets,
     scorecard,
+    target_columns,
     touchpoint_frame,
 )
 from cxdash.workspace import Workspace
@@ -55,51 +63,74 @@ def stage_orders(ws: Workspace) -> pd.DataFrame:
 
 def order_stages(frame: pd.DataFrame, ws: Workspace, extra_keys: list[str]) -> pd.DataFrame:
     """Attach ``stage_order`` and sort: ordered stages, then unordered ones A-Z, then no stage."""
-    out = frame.drop(columns=["stage_order"], errors="ignore").merge(
-        stage_orders(ws), on="stage", how="left"
-    )
-    out["_no_stage"] = out["stage"].isna()
-    out["_unordered"] = out["stage_order"].isna()
-    out = out.sort_values(
-        ["_no_stage", "_unordered", "stage_order", "stage", *extra_keys],
-        na_position="last",
-        kind="mergesort",
-    )
-    return out.drop(columns=["_no_stage", "_unordered"]).reset_index(drop=True)
+    out = frame.drop(columns=["stage_order"], errors="ignore")
+    out["stage_order"] = stage_order_of(ws, out["stage"])
+    order = journey_order(out["stage"], out["stage_order"], *(out[key] for key in extra_keys))
+    return out.take(order).reset_index(drop=True)
 
 
-def _cell_stats(ws: Workspace, filters: Filters, by_channel: bool) -> pd.DataFrame:
+def stage_order_of(ws: Workspace, stages: Any) -> np.ndarray:
+    """Each stage's ``stage_order`` from the map (NaN where the map does not order it)."""
+    orders = stage_orders(ws)
+    rows = row_lookup(as_text(orders["stage"]), as_text(stages))
+    return gather(orders["stage_order"].to_numpy(), rows, np.nan)
+
+
+def journey_order(stages: Any, stage_order: Any, *extra: Any) -> np.ndarray:
+    """Row order for journey order: ordered stages, then unordered ones A-Z, then no stage;
+    ties by ``extra`` keys in turn."""
+    no_stage = np.array([s is None for s in as_text(stages)], dtype=bool)
+    unordered = np.isnan(as_float(stage_order))
+    keys = [no_stage, unordered, stage_order, stages, *extra]
+    return sort_order([(key, False) for key in keys])
+
+
+def _cell_stats(ws: Workspace, filters: Filters, by_channel: bool) -> Columns:
     """Statistics per (stage, touchpoint[, channel]) and metric; the stage x touchpoint cells
     come from the aggregate the KPIs and the scorecard share (:func:`metric_levels`)."""
     if not by_channel:
-        return level_stats(metric_levels(ws, filters), "cell")
+        return level_columns(metric_levels(ws, filters), "cell")
     groups = [("stage", CELL_STAGE), ("touchpoint", "f.touchpoint"), ("channel", "f.channel")]
-    return metric_stats(ws, filters, groups=groups, where="f.touchpoint IS NOT NULL", join_map=True)
+    found = metric_stats(
+        ws, filters, groups=groups, where="f.touchpoint IS NOT NULL", join_map=True
+    )
+    return columns_of(found)
+
+
+def journey_cell_columns(ws: Workspace, filters: Filters, by_channel: bool = False) -> Columns:
+    """:func:`journey_cells` as :data:`Columns` (rows in no particular order)."""
+    info = touchpoint_frame(ws, filters)
+    metric = choose_metric(info)
+    stats = _cell_stats(ws, filters, by_channel)
+    rows = row_lookup(
+        list(zip(as_text(info["touchpoint"]), metric, strict=True)),
+        list(zip(stats["touchpoint"], stats["metric"], strict=True)),
+    )
+    kept = rows >= 0
+    cells = {name: values[kept] for name, values in stats.items()}
+    cells["map_target"] = as_float(info["map_target"])[rows[kept]]
+    cells["map_unit"] = as_text(info["map_unit"])[rows[kept]]
+    cells |= target_columns(cells, get_default_targets(ws))
+    cells |= figure_columns(cells, cells["target_unit"], filters.min_n)
+    cells["gap100"] = np.round(cells["score100"] - cells["target100"], GAP_DECIMALS)
+    cells["score"] = cells.pop("value")
+    return cells
 
 
 def journey_cells(ws: Workspace, filters: Filters, by_channel: bool = False) -> pd.DataFrame:
     """One row per (stage, touchpoint[, channel]) with the touchpoint's target metric figure."""
-    info = touchpoint_frame(ws, filters)
-    info["metric"] = choose_metric(info)
-    stats = _cell_stats(ws, filters, by_channel)
-    cells = stats.merge(
-        info[["touchpoint", "metric", "map_target", "map_unit"]],
-        on=["touchpoint", "metric"],
-        how="inner",
-    )
-    cells = resolve_targets(cells, get_default_targets(ws))
-    cells = add_figures(cells, cells["target_unit"].tolist(), filters.min_n)
-    cells["gap100"] = (cells["score100"] - cells["target100"]).round(GAP_DECIMALS)
-    return cells.rename(columns={"value": "score"})
+    cells = journey_cell_columns(ws, filters, by_channel)
+    return frame_of(cells, list(cells))
 
 
 def stage_touchpoint_matrix(ws: Workspace, filters: Filters) -> pd.DataFrame:
     """Long frame: ``stage``, ``stage_order``, ``touchpoint``, ``metric``, ``n``, ``score``,
     ``score100``, ``target100``, ``gap100``, ``directional``; in journey order."""
-    cells = journey_cells(ws, filters)
-    columns = ["stage", "touchpoint", "metric", "n", "score", "score100", "target100", "gap100"]
-    out = order_stages(cells[[*columns, "directional"]], ws, ["touchpoint"])
-    return out[["stage", "stage_order", *columns[1:], "directional"]]
+    cells = journey_cell_columns(ws, filters)
+    cells["stage_order"] = stage_order_of(ws, cells["stage"])
+    order = journey_order(cells["stage"], cells["stage_order"], cells["touchpoint"])
+    columns = ["stage", "stage_order", "touchpoint", "metric", "n", "score", "score100"]
+    return frame_of(cells, [*columns, "target100", "gap100", "directional"], order)
 
 
 def stage_channel_matrix(ws: Workspace, filters: Filters) -> pd.DataFrame:

@@ -526,11 +526,185 @@ def level_stats(levels: pd.DataFrame, level: str) -> pd.DataFrame:
     return levels.loc[rows, [*keys, "metric", *STAT_COLUMNS]].reset_index(drop=True)
 
 
+# -- columns: small tables as arrays ---------------------------------------------------------
+Columns = dict[str, Any]
+"""A small table as arrays of one length keyed by column name: numpy arrays (text as object
+arrays with None for missing) or pandas' own arrays where numpy has no equivalent (nullable
+integers). The scorecard, journey and KPIs compute on these and build one frame at the end:
+on tables of a few dozen rows pandas' per-operation cost, not the arithmetic, is what takes
+the time."""
+
+
+def as_float(values: Any) -> np.ndarray:
+    """Numbers as a float array; missing values (None, NA) become NaN."""
+    if isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    return np.asarray(values, dtype=float)
+
+
+def as_bool(values: Any) -> np.ndarray:
+    """Flags as a bool array; missing values count as false."""
+    if isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
+        return values.to_numpy(dtype=bool, na_value=False)
+    array = np.asarray(values)
+    if array.dtype == object:
+        return np.array([bool(v) if isinstance(v, bool | np.bool_) else False for v in array])
+    return array.astype(bool)
+
+
+def as_text(values: Any) -> np.ndarray:
+    """Text as an object array with None for missing values."""
+    if isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
+        return np.asarray(values.to_numpy(dtype=object, na_value=None), dtype=object)
+    array = np.asarray(values, dtype=object)
+    return np.array([None if v is None or v != v else v for v in array], dtype=object)
+
+
+def is_in(values: Any, choices: Sequence[Any]) -> np.ndarray:
+    """``values`` (text, possibly missing) that are one of ``choices``, as a bool array."""
+    wanted = set(choices)
+    return np.array([v in wanted for v in as_text(values)], dtype=bool)
+
+
+def columns_of(frame: pd.DataFrame, names: Sequence[str] | None = None) -> Columns:
+    """``frame``'s columns (``names``, else all) as :data:`Columns`: numpy dtypes as numpy
+    arrays, text as object arrays (None for missing), other dtypes as pandas' arrays."""
+    out: Columns = {}
+    for name in frame.columns if names is None else names:
+        column = frame[name]
+        if isinstance(column.dtype, np.dtype) and column.dtype != object:
+            out[name] = column.to_numpy()
+        elif isinstance(column.dtype, pd.StringDtype) or column.dtype == object:
+            out[name] = as_text(column)
+        else:
+            out[name] = column.array
+    return out
+
+
+def frame_of(
+    columns: Columns, names: Sequence[str], order: np.ndarray | None = None
+) -> pd.DataFrame:
+    """A frame of ``columns``' ``names`` (rows in ``order`` when given)."""
+    if order is None:
+        return pd.DataFrame({name: columns[name] for name in names})
+    return pd.DataFrame({name: columns[name][order] for name in names})
+
+
+def row_lookup(keys: Sequence[Any], wanted: Sequence[Any]) -> np.ndarray:
+    """For each of ``wanted``, the position of the first equal item of ``keys`` (-1: none).
+
+    Keys are tuples or scalars; None matches None (a missing stage is a key like any other)."""
+    first: dict[Any, int] = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    return np.array([first.get(key, -1) for key in wanted], dtype=np.int64)
+
+
+def gather(values: Any, rows: np.ndarray, fill: Any) -> np.ndarray:
+    """``values`` at ``rows``, ``fill`` where a row is -1 (see :func:`row_lookup`)."""
+    array = np.asarray(values)
+    found = rows >= 0
+    if found.all():
+        return array[rows]
+    out = np.full(len(rows), fill, dtype=np.result_type(array.dtype, np.asarray(fill).dtype))
+    out[found] = array[rows[found]]
+    return out
+
+
+def sort_order(keys: Sequence[tuple[Any, bool]]) -> np.ndarray:
+    """The stable row order of a multi-key sort: ``keys`` are ``(values, descending)``,
+    most significant first; missing values (None, NaN) go last in either direction."""
+    columns = [(_sortable(values), descending) for values, descending in keys]
+    rows = len(columns[0][0]) if columns else 0
+
+    def key(i: int) -> tuple[Any, ...]:
+        parts: list[Any] = []
+        for values, descending in columns:
+            value = values[i]
+            missing = value is None or value != value
+            if missing:
+                parts.append((1, 0))
+            elif values.dtype == object:
+                parts.append((0, _Reversed(value) if descending else value))
+            else:
+                parts.append((0, -value if descending else value))
+        return tuple(parts)
+
+    return np.array(sorted(range(rows), key=key), dtype=np.int64)
+
+
+def _sortable(values: Any) -> np.ndarray:
+    """Numbers (and flags) as floats with NaN for missing, anything else as text."""
+    if isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
+        numeric = pd.api.types.is_numeric_dtype(values.dtype)
+    else:
+        values = np.asarray(values)
+        numeric = values.dtype.kind in "biuf"
+    return as_float(values) if numeric else as_text(values)
+
+
+class _Reversed:
+    """Wraps a value so that it sorts in reverse (descending text keys in :func:`sort_order`)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return bool(other.value < self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and bool(self.value == other.value)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+LEVEL_KEYS: dict[str, tuple[str, ...]] = {
+    "cell": ("stage", "touchpoint"),
+    "touchpoint": ("touchpoint",),
+    "total": (),
+}
+_STAT_FILLS: dict[str, Any] = {
+    "n": 0,
+    "positives": 0,
+    "promoters": 0,
+    "detractors": 0,
+    "all_binary": False,
+    "mixed_scale": False,
+}
+
+
+def level_columns(levels: pd.DataFrame, level: str) -> Columns:
+    """:func:`level_stats` as :data:`Columns`."""
+    keys = LEVEL_KEYS[level]
+    rows = levels["level"].to_numpy(dtype=object) == level
+    if keys:
+        rows &= levels["touchpoint"].notna().to_numpy()
+    return {
+        name: values[rows]
+        for name, values in columns_of(levels, [*keys, "metric", *STAT_COLUMNS]).items()
+    }
+
+
+def gather_stats(found: Columns, rows: np.ndarray) -> Columns:
+    """The :data:`STAT_COLUMNS` of ``found`` at ``rows`` (see :func:`row_lookup`); a row that
+    found nothing (-1) has n = 0, no positives, no flags and NaN means and scales."""
+    out: Columns = {}
+    for name in STAT_COLUMNS:
+        fill = _STAT_FILLS.get(name, np.nan)
+        values = found[name]
+        if isinstance(fill, bool):
+            values = as_bool(values)
+        elif isinstance(fill, int):
+            values = np.asarray(values, dtype=np.int64)
+        else:
+            values = as_float(values)
+        out[name] = gather(values, rows, fill)
+    return out
+
+
 # -- figures (vectorised) --------------------------------------------------------------------
-def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
-    return frame[name].to_numpy(dtype=float, na_value=np.nan)
-
-
 def to_score100(
     value: Any, unit: Any, scale_min: Any = np.nan, scale_max: Any = np.nan
 ) -> np.ndarray:
@@ -592,27 +766,29 @@ def with_columns(frame: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFram
     return out
 
 
-def add_figures(
-    frame: pd.DataFrame, unit: str | Sequence[str] | pd.Series, min_n: int
-) -> pd.DataFrame:
-    """Add ``unit``, ``value``, ``ci_low``, ``ci_high``, ``score100``, ``directional``.
-
-    ``frame`` holds the columns of :func:`metric_stats`; ``unit`` is one unit or
-    one per row. Rows with n = 0 (or missing) get NaN figures.
-    """
-    rows = len(frame)
+def figure_columns(
+    stats_columns: Mapping[str, Any], unit: str | Sequence[str] | np.ndarray, min_n: int
+) -> Columns:
+    """``unit``, ``value``, ``ci_low``, ``ci_high``, ``score100``, ``directional`` (and ``n``
+    as whole numbers) from the statistics of :func:`metric_stats` (a frame or
+    :data:`Columns`); ``unit`` is one unit or one per row. Rows with n = 0 (or missing) get
+    NaN figures."""
+    n = np.nan_to_num(as_float(stats_columns["n"]), nan=0.0)
+    rows = len(n)
     units = np.asarray([unit] * rows if isinstance(unit, str) else list(unit), dtype=object)
-    n = np.nan_to_num(_col(frame, "n"), nan=0.0) if rows else np.zeros(0)
-    positives = _col(frame, "positives")
-    share = positives / np.where(n > 0, n, np.nan) * 100.0
+    positives = as_float(stats_columns["positives"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = positives / np.where(n > 0, n, np.nan) * 100.0
     share_lo, share_hi = stats.wilson_interval(positives, n, CONFIDENCE)
     nps, nps_lo, nps_hi, _ = stats.nps_interval(
-        _col(frame, "promoters"), _col(frame, "detractors"), n, CONFIDENCE
+        as_float(stats_columns["promoters"]), as_float(stats_columns["detractors"]), n, CONFIDENCE
     )
-    mean_value, mean_score = _col(frame, "mean_value"), _col(frame, "mean_score")
-    mean_lo, mean_hi = stats.mean_interval(mean_value, _col(frame, "sd_value"), n, CONFIDENCE)
-    score_lo, score_hi = stats.mean_interval(mean_score, _col(frame, "sd_score"), n, CONFIDENCE)
-    binary = frame["all_binary"].fillna(False).to_numpy(dtype=bool) if rows else np.zeros(0, bool)
+    mean_value = as_float(stats_columns["mean_value"])
+    mean_score = as_float(stats_columns["mean_score"])
+    sd_value, sd_score = as_float(stats_columns["sd_value"]), as_float(stats_columns["sd_score"])
+    mean_lo, mean_hi = stats.mean_interval(mean_value, sd_value, n, CONFIDENCE)
+    score_lo, score_hi = stats.mean_interval(mean_score, sd_score, n, CONFIDENCE)
+    binary = as_bool(stats_columns["all_binary"]) if rows else np.zeros(0, bool)
     is_share = units == "share"
     is_nps = units == "nps"
     is_mean = units == "mean"
@@ -621,14 +797,14 @@ def add_figures(
     conditions = [is_share | binary_score, is_nps, is_mean, plain_score]
     value = np.select(conditions, [share, nps, mean_value, mean_score], np.nan)
     # Mean intervals are kept within the scale (a t interval on few answers can overshoot it).
-    smin, smax = _col(frame, "scale_min"), _col(frame, "scale_max")
+    smin, smax = as_float(stats_columns["scale_min"]), as_float(stats_columns["scale_max"])
     mean_lo, mean_hi = np.maximum(mean_lo, smin), np.minimum(mean_hi, smax)
     score_lo, score_hi = np.maximum(score_lo, 0.0), np.minimum(score_hi, 100.0)
     ci_low = np.select(conditions, [share_lo * 100, nps_lo, mean_lo, score_lo], np.nan)
     ci_high = np.select(conditions, [share_hi * 100, nps_hi, mean_hi, score_hi], np.nan)
     score100 = to_score100(value, units, smin, smax)
     no_data = n <= 0
-    figures: dict[str, Any] = {
+    return {
         "n": n.astype("int64"),
         "unit": units,
         "value": np.where(no_data, np.nan, value),
@@ -637,7 +813,14 @@ def add_figures(
         "score100": np.where(no_data, np.nan, score100),
         "directional": n < min_n,
     }
-    return with_columns(frame, figures)
+
+
+def add_figures(
+    frame: pd.DataFrame, unit: str | Sequence[str] | pd.Series, min_n: int
+) -> pd.DataFrame:
+    """``frame`` (the columns of :func:`metric_stats`) with the :func:`figure_columns`:
+    ``unit``, ``value``, ``ci_low``, ``ci_high``, ``score100``, ``directional``."""
+    return with_columns(frame, figure_columns(frame, unit, min_n))
 
 
 # -- public API ------------------------------------------------------------------------------
@@ -665,47 +848,45 @@ def kpis(ws: Workspace, filters: Filters) -> pd.DataFrame:
     ``passives_pct``, ``detractors_pct`` (NPS only), ``share_positive`` (the
     top-box share for CSAT/CES and the share positive for a binary overall).
     """
-    found = level_stats(metric_levels(ws, filters), "total")
-    frame = fill_missing_stats(
-        found.set_index("metric").reindex(list(KPI_METRICS)).rename_axis("metric").reset_index()
-    )
-    units = [STANDARD_UNIT[m] for m in KPI_METRICS]
-    out = add_figures(frame, units, filters.min_n)
-    n = out["n"].to_numpy(dtype=float)
+    totals = level_columns(metric_levels(ws, filters), "total")
+    kpi = np.array(KPI_METRICS, dtype=object)
+    out = gather_stats(totals, row_lookup(totals["metric"], KPI_METRICS))
+    out["kpi"] = kpi
+    out["label"] = np.array([KPI_LABELS[k] for k in KPI_METRICS], dtype=object)
+    out |= figure_columns(out, [STANDARD_UNIT[m] for m in KPI_METRICS], filters.min_n)
+    n = out["n"].astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         per = 100.0 / np.where(n > 0, n, np.nan)
-        promoters = _col(out, "promoters") * per
-        detractors = _col(out, "detractors") * per
-        positives = _col(out, "positives") * per
-    is_nps = out["metric"].eq("nps").to_numpy()
-    is_share = out["metric"].isin(["csat", "ces"]).to_numpy()
-    binary_overall = (out["metric"].eq("overall") & out["all_binary"]).to_numpy()
-    out["mean"] = np.where(out["mixed_scale"].to_numpy(dtype=bool), np.nan, _col(out, "mean_value"))
+    promoters = out["promoters"] * per
+    detractors = out["detractors"] * per
+    is_nps = kpi == "nps"
+    is_share = (kpi == "csat") | (kpi == "ces")
+    binary_overall = (kpi == "overall") & out["all_binary"]
+    out["mean"] = np.where(out["mixed_scale"], np.nan, out["mean_value"])
     out["promoters_pct"] = np.where(is_nps, promoters, np.nan)
     out["detractors_pct"] = np.where(is_nps, detractors, np.nan)
     out["passives_pct"] = np.where(is_nps, 100.0 - promoters - detractors, np.nan)
-    out["share_positive"] = np.where(is_share | binary_overall, positives, np.nan)
-    out = out.rename(columns={"metric": "kpi"})
-    out["label"] = out["kpi"].map(KPI_LABELS)
-    return out[
-        [
-            "kpi",
-            "label",
-            "unit",
-            "value",
-            "ci_low",
-            "ci_high",
-            "score100",
-            "n",
-            "directional",
-            "mean",
-            "mean_score",
-            "promoters_pct",
-            "passives_pct",
-            "detractors_pct",
-            "share_positive",
-        ]
-    ]
+    out["share_positive"] = np.where(is_share | binary_overall, out["positives"] * per, np.nan)
+    return frame_of(out, KPI_COLUMNS)
+
+
+KPI_COLUMNS: tuple[str, ...] = (
+    "kpi",
+    "label",
+    "unit",
+    "value",
+    "ci_low",
+    "ci_high",
+    "score100",
+    "n",
+    "directional",
+    "mean",
+    "mean_score",
+    "promoters_pct",
+    "passives_pct",
+    "detractors_pct",
+    "share_positive",
+)
 
 
 def group_expression(by: str) -> tuple[str, list[Any]]:

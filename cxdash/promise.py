@@ -51,14 +51,23 @@ from cxdash.metrics import (
     FACTS,
     METRICS,
     UNITS,
+    Columns,
     ScanPart,
-    add_figures,
-    fill_missing_stats,
+    as_float,
+    as_text,
+    columns_of,
+    figure_columns,
+    frame_of,
+    gather,
+    gather_stats,
+    is_in,
     kpis,
-    level_stats,
+    level_columns,
     metric_levels,
     register_scan_part,
+    row_lookup,
     scan_result,
+    sort_order,
     to_score100,
     with_columns,
 )
@@ -289,19 +298,14 @@ register_scan_part(
 )
 
 
-def choose_metric(frame: pd.DataFrame) -> pd.Series:
+def choose_metric(frame: pd.DataFrame | Columns) -> np.ndarray:
     """The target metric per touchpoint: the map's, else by :data:`METRIC_PREFERENCE`, else rating."""
     answered = [
         next((m for m in METRIC_PREFERENCE if m in set(found)), "rating")
         for found in frame["metrics"]
     ]
-    mapped = frame["map_metric"]
-    chosen = np.where(
-        mapped.isin(METRICS).to_numpy(),
-        mapped.to_numpy(dtype=object),
-        np.asarray(answered, dtype=object),
-    )
-    return pd.Series(chosen, index=frame.index, dtype=object)
+    mapped = as_text(frame["map_metric"])
+    return np.where(is_in(mapped, METRICS), mapped, np.asarray(answered, dtype=object))
 
 
 # -- targets -----------------------------------------------------------------------------------
@@ -315,103 +319,111 @@ def infer_target_unit(target: np.ndarray, metric: np.ndarray, scale_max: np.ndar
     ).astype(object)
 
 
-def resolve_targets(card: pd.DataFrame, defaults: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
-    """Add ``target``, ``target_unit``, ``target_is_default`` and ``target100``."""
-    metric = card["metric"].to_numpy(dtype=object)
-    map_target = card["map_target"].to_numpy(dtype=float, na_value=np.nan)
-    smin = card["scale_min"].to_numpy(dtype=float)
-    smax = card["scale_max"].to_numpy(dtype=float)
-    given = card["map_unit"].isin(UNITS).to_numpy()
+def target_columns(
+    card: pd.DataFrame | Columns, defaults: Mapping[str, Mapping[str, Any]]
+) -> Columns:
+    """``target``, ``target_unit``, ``target_is_default`` and ``target100`` per row of ``card``
+    (``metric``, ``map_target``, ``map_unit``, ``scale_min``, ``scale_max``)."""
+    metric = as_text(card["metric"])
+    map_target = as_float(card["map_target"])
+    smin, smax = as_float(card["scale_min"]), as_float(card["scale_max"])
+    stated_unit = as_text(card["map_unit"])
     inferred = infer_target_unit(map_target, metric, smax)
-    map_unit = np.where(given, card["map_unit"].to_numpy(dtype=object), inferred)
+    map_unit = np.where(is_in(stated_unit, UNITS), stated_unit, inferred)
     has_target = ~np.isnan(map_target)
     default_unit = np.array([defaults[m]["unit"] for m in metric], dtype=object)
     default_target = np.array([defaults[m]["target"] for m in metric], dtype=float)
     unit = np.where(has_target, map_unit, default_unit)
     target = np.where(has_target, map_target, default_target)
     target = np.where((unit == "share") & (target <= 1.0), target * 100.0, target)
-    return with_columns(
-        card,
-        {
-            "target": target,
-            "target_unit": unit,
-            "target_is_default": ~has_target,
-            "target100": to_score100(target, unit, smin, smax),
-        },
-    )
+    return {
+        "target": target,
+        "target_unit": unit,
+        "target_is_default": ~has_target,
+        "target100": to_score100(target, unit, smin, smax),
+    }
+
+
+def resolve_targets(card: pd.DataFrame, defaults: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """``card`` with the :func:`target_columns` added."""
+    return with_columns(card, target_columns(card, defaults))
 
 
 # -- status, importance, priority, quadrants ----------------------------------------------------
-def assign_status(card: pd.DataFrame, min_n: int) -> pd.Series:
+def status_of(card: pd.DataFrame | Columns, min_n: int) -> np.ndarray:
     """``too few responses`` / ``below promise`` / ``at risk`` / ``meets`` per row (needs ``gap``)."""
-    n = card["n"].to_numpy()
-    score = card["score"].to_numpy(dtype=float)
-    gap = card["gap"].to_numpy(dtype=float)
-    ci_gap = (card["ci_high"] - card["target"]).round(GAP_DECIMALS).to_numpy(dtype=float)
-    status = np.select(
+    n = as_float(card["n"])
+    score = as_float(card["score"])
+    gap = as_float(card["gap"])
+    ci_gap = np.round(as_float(card["ci_high"]) - as_float(card["target"]), GAP_DECIMALS)
+    return np.select(
         [(n < min_n) | np.isnan(score), ci_gap < 0, gap < 0],
         [STATUS_TOO_FEW, STATUS_BELOW, STATUS_AT_RISK],
         default=STATUS_MEETS,
-    )
-    return pd.Series(status, index=card.index, dtype=object)
+    ).astype(object)
 
 
-def _scaled_to_max(values: pd.Series) -> pd.Series:
-    """Divide by the largest positive value (NaN stays NaN)."""
-    top = values.where(values > 0).max()
-    if pd.isna(top):
-        return pd.Series(np.nan, index=values.index)
-    return values / top
+def _scaled_to_max(values: np.ndarray) -> np.ndarray:
+    """Divide by the largest positive value (NaN stays NaN; all NaN when none is positive)."""
+    with np.errstate(invalid="ignore"):
+        positive = values[values > 0]
+    if not len(positive):
+        return np.full(len(values), np.nan)
+    return values / positive.max()
 
 
-def assign_importance(card: pd.DataFrame) -> pd.DataFrame:
-    """Add ``importance`` (0-1) and ``importance_source`` from stated/derived importance."""
-    out = card.copy()
-    stated = _scaled_to_max(out["importance_stated"].astype(float))
-    derived = _scaled_to_max(out["importance_derived"].astype(float))
-    importance = stated.fillna(derived)
+def importance_columns(card: pd.DataFrame | Columns) -> Columns:
+    """``importance`` (0-1) and ``importance_source`` from stated and derived importance."""
+    stated = _scaled_to_max(as_float(card["importance_stated"]))
+    derived = _scaled_to_max(as_float(card["importance_derived"]))
+    importance = np.where(np.isnan(stated), derived, stated)
     source = np.select(
-        [stated.notna().to_numpy(), derived.notna().to_numpy()], ["stated", "derived"], "assumed"
-    )
-    known = importance.dropna()
-    importance = importance.fillna(float(known.median()) if len(known) else 1.0)
-    out["importance"] = importance
-    out["importance_source"] = source.astype(object)
-    return out
+        [~np.isnan(stated), ~np.isnan(derived)], ["stated", "derived"], "assumed"
+    ).astype(object)
+    known = importance[~np.isnan(importance)]
+    fill = float(np.median(known)) if len(known) else 1.0
+    return {
+        "importance": np.where(np.isnan(importance), fill, importance),
+        "importance_source": source,
+    }
 
 
-def assign_quadrants(card: pd.DataFrame) -> tuple[pd.Series, dict[str, float]]:
-    """Martilla & James quadrants for rated touchpoints, and the split values used."""
-    rated = card["score"].notna()
-    split_importance = float(card.loc[rated, "importance"].mean()) if rated.any() else math.nan
-    important = card["importance"].to_numpy(dtype=float) >= split_importance
-    meets = card["gap100"].to_numpy(dtype=float) >= 0
+def quadrants_of(card: pd.DataFrame | Columns) -> tuple[np.ndarray, dict[str, float]]:
+    """Martilla & James quadrants for rated touchpoints (None for the others), and the split
+    values used."""
+    rated = ~np.isnan(as_float(card["score"]))
+    importance = as_float(card["importance"])
+    split_importance = float(importance[rated].mean()) if rated.any() else math.nan
+    important = importance >= split_importance
+    meets = as_float(card["gap100"]) >= 0
     quadrant = np.select(
         [important & ~meets, important & meets, ~important & ~meets],
         [QUADRANT_CONCENTRATE, QUADRANT_KEEP_UP, QUADRANT_LOW_PRIORITY],
         default=QUADRANT_OVERKILL,
     ).astype(object)
-    quadrant = np.where(rated.to_numpy(), quadrant, None)
     splits = {"gap100": 0.0, "importance": split_importance}
-    return pd.Series(quadrant, index=card.index, dtype=object), splits
+    return np.where(rated, quadrant, None), splits
 
 
-def assign_rank(card: pd.DataFrame) -> pd.Series:
+def rank_of(card: pd.DataFrame | Columns) -> pd.arrays.IntegerArray:
     """Rank confirmed touchpoints by priority (then the larger gap); others get no rank."""
-    confirmed = card[card["status"] != STATUS_TOO_FEW]
-    order = confirmed.sort_values(
-        ["priority", "gap100", "importance", "touchpoint"],
-        ascending=[False, True, False, True],
-        kind="mergesort",
+    confirmed = np.flatnonzero(as_text(card["status"]) != STATUS_TOO_FEW)
+    order = sort_order(
+        [
+            (as_float(card["priority"])[confirmed], True),
+            (as_float(card["gap100"])[confirmed], False),
+            (as_float(card["importance"])[confirmed], True),
+            (as_text(card["touchpoint"])[confirmed], False),
+        ]
     )
-    rank = pd.Series(pd.NA, index=card.index, dtype="Int64")
-    rank.loc[order.index] = np.arange(1, len(order) + 1)
-    return rank
+    rank = np.zeros(len(as_float(card["priority"])), dtype=np.int64)
+    rank[confirmed[order]] = np.arange(1, len(confirmed) + 1)
+    return pd.arrays.IntegerArray(rank, mask=rank == 0)
 
 
 def ipa_splits(card: pd.DataFrame) -> dict[str, float]:
     """Where the importance-performance chart is split: gap100 = 0 and the mean importance."""
-    return dict(card.attrs.get("ipa_splits") or assign_quadrants(card)[1])
+    return dict(card.attrs.get("ipa_splits") or quadrants_of(card)[1])
 
 
 # -- derived importance -------------------------------------------------------------------------
@@ -423,29 +435,46 @@ def load_derived_importance(ws: Workspace, filters: Filters) -> pd.DataFrame | N
         return None
 
 
-def _merge_derived(card: pd.DataFrame, derived: pd.DataFrame | None) -> pd.DataFrame:
+def derived_column(touchpoints: Any, derived: pd.DataFrame | None) -> np.ndarray:
+    """Each touchpoint's derived importance (NaN where ``derived`` has none)."""
+    touchpoints = as_text(touchpoints)
     if derived is None or derived.empty or "touchpoint" not in derived:
-        out = card.copy()
-        out["importance_derived"] = np.nan
-        return out
-    weights = derived[["touchpoint", "importance_derived"]].drop_duplicates("touchpoint")
-    return card.merge(weights, on="touchpoint", how="left")
+        return np.full(len(touchpoints), np.nan)
+    rows = row_lookup(as_text(derived["touchpoint"]), touchpoints)
+    return gather(as_float(derived["importance_derived"]), rows, np.nan)
 
 
 # -- the scorecard ------------------------------------------------------------------------------
-def _touchpoint_stats(ws: Workspace, filters: Filters, card: pd.DataFrame) -> pd.DataFrame:
-    """Add the statistics of each touchpoint's target metric (n = 0 when it has none)."""
-    found = level_stats(metric_levels(ws, filters), "touchpoint")
-    out = card.merge(found, on=["touchpoint", "metric"], how="left")
-    # A touchpoint without answers is placed on its metric's usual scale.
-    usual = np.array([DEFAULT_SCALES[m] for m in out["metric"]], dtype=float).reshape(-1, 2)
-    lo = out["scale_min"].to_numpy(dtype=float, na_value=np.nan)
-    hi = out["scale_max"].to_numpy(dtype=float, na_value=np.nan)
-    scales = {
-        "scale_min": np.where(np.isnan(lo), usual[:, 0], lo),
-        "scale_max": np.where(np.isnan(hi), usual[:, 1], hi),
-    }
-    return fill_missing_stats(out, scales)
+# The touchpoint frame's columns the scorecard carries (besides the chosen metric).
+_CARD_INFO: tuple[str, ...] = (
+    "touchpoint",
+    "stage",
+    "stage_order",
+    "channel",
+    "provider",
+    "owner",
+    "pillar",
+    "importance_stated",
+    "map_target",
+    "map_unit",
+    "in_map",
+)
+
+
+def touchpoint_stats(levels: pd.DataFrame, card: Columns) -> Columns:
+    """The statistics of each touchpoint's target metric from :func:`metric_levels`' touchpoint
+    level (n = 0 when it has none); a touchpoint without answers is placed on its metric's
+    usual scale."""
+    found = level_columns(levels, "touchpoint")
+    rows = row_lookup(
+        list(zip(found["touchpoint"], found["metric"], strict=True)),
+        list(zip(card["touchpoint"], card["metric"], strict=True)),
+    )
+    out = gather_stats(found, rows)
+    usual = np.array([DEFAULT_SCALES[m] for m in card["metric"]], dtype=float).reshape(-1, 2)
+    out["scale_min"] = np.where(np.isnan(out["scale_min"]), usual[:, 0], out["scale_min"])
+    out["scale_max"] = np.where(np.isnan(out["scale_max"]), usual[:, 1], out["scale_max"])
+    return out
 
 
 def scorecard(
@@ -466,26 +495,28 @@ def scorecard(
     for metric, spec in (defaults or {}).items():
         if metric in targets:
             targets[metric] = _clean_target(metric, spec)
-    card = touchpoint_frame(ws, filters)
-    card["metric"] = choose_metric(card)
-    card = _touchpoint_stats(ws, filters, card)
-    card = resolve_targets(card, targets)
-    card = add_figures(card, card["target_unit"].tolist(), filters.min_n)
-    card = card.rename(columns={"value": "score"})
-    card["gap"] = (card["score"] - card["target"]).round(GAP_DECIMALS)
-    card["gap100"] = (card["score100"] - card["target100"]).round(GAP_DECIMALS)
-    card["status"] = assign_status(card, filters.min_n)
+    info = touchpoint_frame(ws, filters)
+    card = columns_of(info, _CARD_INFO)
+    card["metric"] = choose_metric(info)
+    card |= touchpoint_stats(metric_levels(ws, filters), card)
+    card |= target_columns(card, targets)
+    card |= figure_columns(card, card["target_unit"], filters.min_n)
+    card["score"] = card.pop("value")
+    card["gap"] = np.round(card["score"] - card["target"], GAP_DECIMALS)
+    card["gap100"] = np.round(card["score100"] - card["target100"], GAP_DECIMALS)
+    card["status"] = status_of(card, filters.min_n)
     if derived is None:
         derived = load_derived_importance(ws, filters)
-    card = assign_importance(_merge_derived(card, derived))
-    card["shortfall"] = (-card["gap100"]).clip(lower=0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
+    card["importance_derived"] = derived_column(card["touchpoint"], derived)
+    card |= importance_columns(card)
+    card["shortfall"] = np.maximum(-card["gap100"], 0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
     card["priority"] = card["importance"] * card["shortfall"]
-    card["quadrant"], splits = assign_quadrants(card)
-    card["rank"] = assign_rank(card)
-    card = card.sort_values(
-        ["rank", "stage_order", "stage", "touchpoint"], na_position="last", kind="mergesort"
+    card["quadrant"], splits = quadrants_of(card)
+    card["rank"] = rank_of(card)
+    order = sort_order(
+        [(card[key], False) for key in ("rank", "stage_order", "stage", "touchpoint")]
     )
-    out = card[SCORECARD_COLUMNS].reset_index(drop=True)
+    out = frame_of(card, SCORECARD_COLUMNS, order)
     out.attrs["ipa_splits"] = splits
     if derived is not None and not derived.empty and "method" in derived:
         out.attrs["importance_method"] = str(derived["method"].iloc[0])

@@ -19,8 +19,14 @@ _FLAG = "sample_offered"
 
 def ensure_sample_data(ws: Workspace, folder: Path = SAMPLE_DIR) -> list[ImportResult]:
     """Load the sample workbooks into a brand-new workspace; do nothing otherwise."""
-    if ws.setting(_FLAG, False) or not ws.is_empty() or ws.fetchall("SELECT 1 FROM imports LIMIT 1"):
+    if (
+        ws.setting(_FLAG, False)
+        or not ws.is_empty()
+        or ws.fetchall("SELECT 1 FROM imports LIMIT 1")
+    ):
         return []
-    results = [import_file(ws, folder / name, name) for name in SAMPLE_FILES if (folder / name).exists()]
+    results = [
+        import_file(ws, folder / name, name) for name in SAMPLE_FILES if (folder / name).exists()
+    ]
     ws.set_setting(_FLAG, True)
     return results

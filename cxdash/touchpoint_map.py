@@ -18,8 +18,18 @@ from cxdash.ingest.map_rows import write_promise, write_touchpoints
 from cxdash.workspace import Workspace
 
 MAP_COLUMNS: tuple[str, ...] = (
-    "stage_order", "stage", "touchpoint", "channel", "provider", "owner", "importance",
-    "pillar", "target_metric", "target", "target_unit", "description",
+    "stage_order",
+    "stage",
+    "touchpoint",
+    "channel",
+    "provider",
+    "owner",
+    "importance",
+    "pillar",
+    "target_metric",
+    "target",
+    "target_unit",
+    "description",
 )
 TARGET_UNITS = ("mean", "share", "nps", "score")
 TARGET_METRICS = ("csat", "ces", "nps", "rating", "overall")
@@ -38,29 +48,38 @@ def check_map(frame: pd.DataFrame) -> pd.DataFrame:
     out = out[out["touchpoint"].notna() & (out["touchpoint"] != "")]
     dup = out["touchpoint"].str.casefold().duplicated()
     if dup.any():
-        raise CxdashError(f"'{out['touchpoint'][dup].iloc[0]}' appears twice; each touchpoint must appear once.")
+        raise CxdashError(
+            f"'{out['touchpoint'][dup].iloc[0]}' appears twice; each touchpoint must appear once."
+        )
     for col in ("stage_order", "importance", "target"):
         numbers = pd.to_numeric(out[col], errors="coerce")
         bad = out[col].notna() & (out[col].astype("string").str.strip() != "") & numbers.isna()
         if bad.any():
             row = out[bad].iloc[0]
-            raise CxdashError(f"{col.replace('_', ' ').capitalize()} of '{row['touchpoint']}' must be a number.")
+            raise CxdashError(
+                f"{col.replace('_', ' ').capitalize()} of '{row['touchpoint']}' must be a number."
+            )
         out[col] = numbers
     unknown = out["provider"].notna() & ~out["provider"].isin(PROVIDERS)
     if unknown.any():
         row = out[unknown].iloc[0]
         raise CxdashError(
             f"'{row['provider']}' (for '{row['touchpoint']}') is not an experience provider; use one of: "
-            + ", ".join(PROVIDERS) + "."
+            + ", ".join(PROVIDERS)
+            + "."
         )
     for col, allowed in (("target_unit", TARGET_UNITS), ("target_metric", TARGET_METRICS)):
         bad = out[col].notna() & ~out[col].isin(allowed)
         if bad.any():
             row = out[bad].iloc[0]
-            raise CxdashError(f"{col.replace('_', ' ').capitalize()} of '{row['touchpoint']}' must be one of: {', '.join(allowed)}.")
+            raise CxdashError(
+                f"{col.replace('_', ' ').capitalize()} of '{row['touchpoint']}' must be one of: {', '.join(allowed)}."
+            )
     missing_unit = out["target"].notna() & out["target_unit"].isna()
     if missing_unit.any():
-        raise CxdashError(f"Say the unit of the target of '{out[missing_unit].iloc[0]['touchpoint']}' (mean, share, nps or score).")
+        raise CxdashError(
+            f"Say the unit of the target of '{out[missing_unit].iloc[0]['touchpoint']}' (mean, share, nps or score)."
+        )
     return out.replace({np.nan: None})
 
 
@@ -77,20 +96,29 @@ def load_promise(ws: Workspace) -> dict[str, Any]:
     return {
         "statement": statement["name"].iloc[0] if len(statement) else "",
         "description": statement["description"].iloc[0] if len(statement) else "",
-        "reasons": rows[rows["kind"] == "reason_to_believe"][["name", "description"]].reset_index(drop=True),
+        "reasons": rows[rows["kind"] == "reason_to_believe"][["name", "description"]].reset_index(
+            drop=True
+        ),
     }
 
 
 def save_promise(ws: Workspace, statement: str, description: str, reasons: pd.DataFrame) -> str:
     statement = (statement or "").strip()
     if not statement:
-        raise CxdashError("Write the brand promise: one sentence customers should be able to count on.")
+        raise CxdashError(
+            "Write the brand promise: one sentence customers should be able to count on."
+        )
     rtbs = reasons.reindex(columns=["name", "description"]).copy()
     rtbs["name"] = rtbs["name"].astype("string").str.strip()
     rtbs = rtbs[rtbs["name"].notna() & (rtbs["name"] != "")]
     rows = [(1, "statement", statement, (description or "").strip() or None)]
     rows += [
-        (i + 2, "reason_to_believe", r["name"], None if pd.isna(r["description"]) else str(r["description"]))
+        (
+            i + 2,
+            "reason_to_believe",
+            r["name"],
+            None if pd.isna(r["description"]) else str(r["description"]),
+        )
         for i, (_, r) in enumerate(rtbs.iterrows())
     ]
     with ws.transaction() as cur:

@@ -63,7 +63,9 @@ def query(fn: Callable[..., Any], filters: Filters, **kwargs: Any) -> Any:
     read with the cheap :meth:`Workspace.version_token`)."""
     ws = workspace()
     name = f"{fn.__module__}.{fn.__name__}"
-    return _cached_call(name, str(ws.path), ws.version_token(), filters, tuple(sorted(kwargs.items())))
+    return _cached_call(
+        name, str(ws.path), ws.version_token(), filters, tuple(sorted(kwargs.items()))
+    )
 
 
 # -- filter sidebar -----------------------------------------------------------------------------
@@ -121,7 +123,9 @@ def _init_from_url(opts: dict[str, Any]) -> None:
     for field, key in _KEYS.items():
         st.session_state[key] = [v for v in getattr(f, field) if v in opts[field]]
     for dim, values in opts["segments"].items():
-        st.session_state[f"f_seg::{dim}"] = [v for v in f.segment_dict().get(dim, ()) if v in values]
+        st.session_state[f"f_seg::{dim}"] = [
+            v for v in f.segment_dict().get(dim, ()) if v in values
+        ]
     lo, hi = opts["date_min"], opts["date_max"]
     if lo is not None and (f.date_from or f.date_to):
         st.session_state["f_dates"] = _clamped((f.date_from or lo, f.date_to or hi), lo, hi)
@@ -205,7 +209,10 @@ def filter_sidebar() -> Filters:
     sb.markdown("### Filters")
     sb.multiselect("Journey stage", opts["stages"], key="f_stage", placeholder="All stages")
     sb.multiselect(
-        "Experience theme", opts["themes"], key="f_theme", placeholder="All themes",
+        "Experience theme",
+        opts["themes"],
+        key="f_theme",
+        placeholder="All themes",
         format_func=str.capitalize,
         help="Responses whose comment mentions any of these experience themes.",
     )
@@ -221,10 +228,15 @@ def filter_sidebar() -> Filters:
     with sb.expander("Segments and touchpoints", expanded=False):
         for dim, values in opts["segments"].items():
             st.multiselect(dim, values, key=f"f_seg::{dim}", placeholder="All")
-        st.multiselect("Touchpoint", opts["touchpoints"], key="f_touchpoint", placeholder="All touchpoints")
+        st.multiselect(
+            "Touchpoint", opts["touchpoints"], key="f_touchpoint", placeholder="All touchpoints"
+        )
         st.number_input(
             "Minimum responses for a confirmed figure",
-            min_value=1, max_value=1000, step=5, key="f_min_n",
+            min_value=1,
+            max_value=1000,
+            step=5,
+            key="f_min_n",
             help="Figures based on fewer responses are marked directional and never rank as confirmed.",
         )
     sb.button("Clear filters", on_click=clear_filters, width="stretch", key="clear_filters")
@@ -276,7 +288,9 @@ def _page_menu() -> None:
 
 def setup_page() -> Filters:
     """Every page starts here: page setup, menu, chart theme, workspace, filters."""
-    st.set_page_config(page_title="cxdash · brand promise", page_icon=":material/verified:", layout="wide")
+    st.set_page_config(
+        page_title="cxdash · brand promise", page_icon=":material/verified:", layout="wide"
+    )
     _page_menu()
     charts.register_theme()
     workspace()
@@ -337,7 +351,9 @@ def directional_note(min_n: int) -> None:
 
 def fmt_value(value: float | None, unit: str) -> str:
     """A figure in its unit, as the charts write it: NPS +26, shares 81.5%, means 4.12."""
-    return charts.format_in_unit(pd.Series([value], dtype=float), pd.Series([unit]), missing="–").iloc[0]
+    return charts.format_in_unit(
+        pd.Series([value], dtype=float), pd.Series([unit]), missing="–"
+    ).iloc[0]
 
 
 def fmt_gap(gap: float | None, unit: str) -> str:
@@ -358,7 +374,12 @@ def render_chart(chart: Any, key: str, selection: str | None = None) -> Any:
         st.vega_lite_chart(spec=spec, theme=None, width="stretch", key=key)
         return None
     return st.vega_lite_chart(
-        spec=spec, theme=None, width="stretch", key=key, on_select="rerun", selection_mode=[selection]
+        spec=spec,
+        theme=None,
+        width="stretch",
+        key=key,
+        on_select="rerun",
+        selection_mode=[selection],
     )
 
 
@@ -392,7 +413,9 @@ def highlight(text: str, marks: Any) -> str:
 def verbatim(row: Any) -> None:
     """One comment: when, where, score, themes; keywords marked, personal data already masked."""
     when = f"{row['ts']:%d %b %Y}" if pd.notna(row["ts"]) else "no date"
-    where = " · ".join(str(x) for x in (row.get("touchpoint"), row.get("channel")) if pd.notna(x) and x)
+    where = " · ".join(
+        str(x) for x in (row.get("touchpoint"), row.get("channel")) if pd.notna(x) and x
+    )
     score = "" if pd.isna(row["score"]) else f" · score {row['score']:.0f}/100"
     themes = ", ".join(row["themes"]) if len(row["themes"]) else "no theme"
     lang = f" · {row['language']}" if pd.notna(row.get("language")) and row.get("language") else ""

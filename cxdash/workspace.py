@@ -119,7 +119,9 @@ MIGRATIONS: list[Migration] = [
 ]
 
 
-def register_migration(version: int, name: str, step: Callable[[duckdb.DuckDBPyConnection], None] | str) -> None:
+def register_migration(
+    version: int, name: str, step: Callable[[duckdb.DuckDBPyConnection], None] | str
+) -> None:
     """Add a migration (library modules call this at import time for their own tables)."""
     if any(v == version for v, _, _ in MIGRATIONS):
         raise ValueError(f"migration {version} is already registered")
@@ -199,7 +201,10 @@ class Workspace:
                         step(cur)
                     else:
                         cur.execute(step)
-                    cur.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+                    cur.execute(
+                        "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                        [version, name],
+                    )
                     cur.execute("COMMIT")
                 except Exception:
                     cur.execute("ROLLBACK")
@@ -259,7 +264,9 @@ class Workspace:
 
     def data_version(self) -> int:
         """The data version stored in the workspace (read from the file on every call)."""
-        row = self.fetchall("SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'data_version'")
+        row = self.fetchall(
+            "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'data_version'"
+        )
         return int(row[0][0]) if row else 0
 
     def version_token(self) -> int:
@@ -288,12 +295,15 @@ class Workspace:
     def set_setting(self, key: str, value: Any) -> None:
         with self.transaction() as cur:
             cur.execute(
-                "INSERT OR REPLACE INTO settings VALUES (?, ?)", [key, json.dumps(value, ensure_ascii=False)]
+                "INSERT OR REPLACE INTO settings VALUES (?, ?)",
+                [key, json.dumps(value, ensure_ascii=False)],
             )
 
     def is_empty(self) -> bool:
         """True when the workspace holds no feedback and no touchpoint map."""
-        n = self.fetchall("SELECT (SELECT count(*) FROM feedback) + (SELECT count(*) FROM touchpoints)")
+        n = self.fetchall(
+            "SELECT (SELECT count(*) FROM feedback) + (SELECT count(*) FROM touchpoints)"
+        )
         return n[0][0] == 0
 
 

@@ -116,7 +116,9 @@ class SheetPlan:
     header_rows: int  # how many rows form the header (0 when there is none)
     layout: Layout
     columns: list[ColumnMap]
-    fingerprint: str = ""  # identifies the source layout (normalised header), for remembered overrides
+    fingerprint: str = (
+        ""  # identifies the source layout (normalised header), for remembered overrides
+    )
     warnings: list[str] = field(default_factory=list)
 
     @property

@@ -84,7 +84,9 @@ def overrides_from_table(edited: pd.DataFrame, detected: pd.DataFrame) -> dict[s
         old = before.loc[row["column"]]
         if role == old["role"] and tp == (old["touchpoint"] or ""):
             continue
-        out[row["column"]] = f"touchpoint_rating:{tp}" if role == "touchpoint_rating" and tp else role
+        out[row["column"]] = (
+            f"touchpoint_rating:{tp}" if role == "touchpoint_rating" and tp else role
+        )
     return out
 
 

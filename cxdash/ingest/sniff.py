@@ -373,7 +373,10 @@ def _read_text_file(data: bytes, name: str, digest: str) -> RawWorkbook:
     if frame.empty:
         raise ImportRejected(f"{name} has no data: it contains only blank lines.")
     sheet = RawSheet(
-        name=Path(name).stem or "data", data=frame, first_row=first_row, cut_off=cut_line is not None
+        name=Path(name).stem or "data",
+        data=frame,
+        first_row=first_row,
+        cut_off=cut_line is not None,
     )
     return RawWorkbook(
         file_name=name,
