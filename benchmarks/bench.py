@@ -672,32 +672,32 @@ def compare_page_results(
     return problems
 
 
-def bench_analytics(
-    rows: int, repeat: int = 5, baseline_repeat: int = 3, folder: Path = CACHE
-) -> list[Row]:
+def bench_analytics(rows: int, repeat: int = 5, folder: Path = CACHE) -> list[Row]:
     """The page's queries under :data:`TYPICAL_FILTER`, warm (median, p95; cold first run in
-    the note), and the pandas baseline on the same data in the same run."""
+    the note), and the pandas baseline on the same data in the same run. The DuckDB and
+    pandas runs alternate, so a machine that slows down or speeds up during the run affects
+    both alike."""
     path = feedback_workspace(rows, folder)
     filters = TYPICAL_FILTER
     with Workspace(path, read_only=True) as ws:
         t0 = time.perf_counter()
         run_page_queries(ws, filters)
         cold = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        data = load_pandas_data(ws)
+        load = time.perf_counter() - t0
+        pandas_page_queries(data, filters)  # warm-up, as the DuckDB side had its cold run
         runs: list[float] = []
         parts: list[dict[str, float]] = []
+        pandas_runs: list[float] = []
         for _ in range(repeat):
             t0 = time.perf_counter()
             duck, seconds = run_page_queries(ws, filters)
             runs.append(time.perf_counter() - t0)
             parts.append(seconds)
-        t0 = time.perf_counter()
-        data = load_pandas_data(ws)
-        load = time.perf_counter() - t0
-    pandas_runs: list[float] = []
-    for _ in range(baseline_repeat):
-        t0 = time.perf_counter()
-        panda = pandas_page_queries(data, filters)
-        pandas_runs.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            panda = pandas_page_queries(data, filters)
+            pandas_runs.append(time.perf_counter() - t0)
     del data
     median, pandas_median = statistics.median(runs), statistics.median(pandas_runs)
     target = analytics_target(rows)
@@ -730,7 +730,7 @@ def bench_analytics(
     ]
 
 
-def analytics_group(sizes: Sequence[int], repeat: int = 5) -> list[Row]:
+def analytics_group(sizes: Sequence[int], repeat: int = 7) -> list[Row]:
     print(f"  typical filter: {describe_filter(TYPICAL_FILTER)}", flush=True)
     rows: list[Row] = []
     for size in sizes:
@@ -766,6 +766,7 @@ def environment(name: str, value: str) -> Iterator[None]:
 def quiet_streamlit_logs() -> Iterator[None]:
     """Hide Streamlit's bare-mode warnings ("missing ScriptRunContext") while the group runs."""
     import streamlit.logger as logs
+
     before = logging.getLogger("streamlit").level
     logs.set_log_level(logging.ERROR)
     try:
@@ -802,6 +803,7 @@ def bench_page(rows: int, runs: int = 20, folder: Path = CACHE) -> list[Row]:
     # The page group drives the Streamlit app itself, so it (and only it) needs streamlit.
     import streamlit
     from streamlit.testing.v1 import AppTest as app_test
+
     source = feedback_workspace(rows, folder)
     with tempfile.TemporaryDirectory() as tmp, quiet_streamlit_logs():
         db = Path(tmp) / "page.duckdb"

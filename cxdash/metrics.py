@@ -45,7 +45,6 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from cxdash import stats
 from cxdash.errors import CxdashError
@@ -53,6 +52,7 @@ from cxdash.filters import DEFAULT_MIN_N, Filters
 from cxdash.workspace import Workspace
 
 T = TypeVar("T")
+
 
 METRICS: tuple[str, ...] = ("nps", "csat", "ces", "rating", "overall")
 KPI_METRICS: tuple[str, ...] = ("nps", "csat", "ces", "overall")
@@ -351,8 +351,8 @@ def scan_result(ws: Workspace, filters: Filters, name: str) -> pd.DataFrame:
 def _run_scan(
     ws: Workspace, filters: Filters, parts: Sequence[ScanPart]
 ) -> dict[str, pd.DataFrame]:
-    """One query for ``parts``: each part's rows come back as one list of structs (in one
-    Arrow row), unpacked into a frame per part by :func:`_unpack`."""
+    """One query for ``parts``: each part's rows come back as one list of structs (all in one
+    row), unpacked into a frame per part by :func:`_unpack`."""
     where, params = filters.to_sql("f")
     columns = ", ".join(f"f.{c}" for c in SCAN_COLUMNS)
     ctes = [f"sel AS MATERIALIZED (SELECT {columns} FROM feedback f WHERE {where})"]
@@ -364,32 +364,59 @@ def _run_scan(
         order = f" ORDER BY {part.order}" if part.order else ""
         packed.append(f"(SELECT list(r{order}) FROM {part.name} r) AS {quote_ident(part.name)}")
     sql = f"WITH {', '.join(ctes)} SELECT {', '.join(packed)}"
+    # Executed and fetched as Python rows: a relation (``con.sql``) would bind this large
+    # query once to describe it and again to run it, and the result is one row.
     cur = ws.cursor()
     try:
-        lists = cur.sql(sql, params=params).to_arrow_table()
+        row = cur.execute(sql, params).fetchone()
+        types = [column[1] for column in cur.description]
     finally:
         cur.close()
-    return {part.name: part.finish(ws, filters, _unpack(lists.column(part.name))) for part in parts}
+    assert row is not None  # a SELECT without FROM returns one row
+    return {
+        part.name: part.finish(ws, filters, _unpack(rows, kind))
+        for part, rows, kind in zip(parts, row, types, strict=True)
+    }
 
 
-def _unpack(packed: pa.ChunkedArray) -> pd.DataFrame:
-    """The rows of one part (a one-row list of structs) as a frame, with the column types a
-    query of their own would give (DuckDB's ``.df()``): whole numbers with gaps become
-    nullable integers, true/false with gaps nullable booleans, HUGEINT counts (Arrow
-    decimals) floats and text columns without any text (or rows) plain objects."""
-    rows = pa.Table.from_struct_array(packed.combine_chunks().flatten())
-    frame = rows.to_pandas()
-    for field, column in zip(rows.schema, rows.columns, strict=True):
-        kind, name = field.type, field.name
-        if pa.types.is_decimal(kind):
-            frame[name] = column.cast(pa.float64()).to_numpy(zero_copy_only=False)
-        elif column.null_count and pa.types.is_integer(kind):
-            frame[name] = pd.array(column.to_pylist(), dtype=f"Int{kind.bit_width}")
-        elif column.null_count and pa.types.is_boolean(kind):
-            frame[name] = pd.array(column.to_pylist(), dtype="boolean")
-        elif column.null_count == len(column) and pa.types.is_string(kind):
-            frame[name] = np.full(len(column), None, dtype=object)
-    return frame
+# DuckDB integer types and the numpy / nullable pandas dtype of a column of them.
+_INTEGER_DTYPES: dict[str, str] = {
+    "tinyint": "Int8",
+    "smallint": "Int16",
+    "integer": "Int32",
+    "bigint": "Int64",
+    "utinyint": "UInt8",
+    "usmallint": "UInt16",
+    "uinteger": "UInt32",
+    "ubigint": "UInt64",
+}
+
+
+def _unpack(rows: list[dict[str, Any]] | None, kind: Any) -> pd.DataFrame:
+    """The rows of one part (a list of structs; None when the part has no rows) as a frame,
+    with the column types a query of their own would give (DuckDB's ``.df()``): whole
+    numbers with gaps become nullable integers, true/false with gaps nullable booleans,
+    HUGEINT and DECIMAL numbers floats, and text columns without any text plain objects.
+    ``kind`` is the column's DuckDB type, ``STRUCT(...)[]``."""
+    rows = rows or []
+    columns: dict[str, Any] = {}
+    for name, field in kind.child.children:
+        values = [row[name] for row in rows]
+        columns[name] = _column(values, field.id)
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
+
+
+def _column(values: list[Any], kind: str) -> Any:
+    """One column of :func:`_unpack` from Python values of the DuckDB type ``kind``."""
+    gaps = any(v is None for v in values)
+    if kind in _INTEGER_DTYPES:
+        dtype = _INTEGER_DTYPES[kind]
+        return pd.array(values, dtype=dtype) if gaps else np.array(values, dtype=dtype.lower())
+    if kind in ("hugeint", "uhugeint", "decimal", "double", "float"):
+        return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+    if kind == "boolean":
+        return pd.array(values, dtype="boolean") if gaps else np.array(values, dtype=bool)
+    return np.array(values, dtype=object) if kind == "varchar" else values
 
 
 # The levels of :func:`metric_levels`, by the GROUPING(stage, touchpoint) id of their set.

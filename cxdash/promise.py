@@ -225,25 +225,32 @@ def answered_metrics(ws: Workspace) -> pd.DataFrame:
 
 def _touchpoint_frame_ctes(ws: Workspace, filters: Filters) -> tuple[str, list[Any]]:
     """The CTEs of :func:`touchpoint_frame` over the shared scan's filtered rows (``sel``):
-    rows are counted per (touchpoint, stage) and per (touchpoint, channel) in one grouped
-    pass (``counted`` is 1 for a stage count, 2 for a channel count), then each touchpoint
-    takes its most frequent stage and channel and is joined to the map."""
+    rows are counted per (touchpoint, stage, channel) in one grouped pass, those few counts
+    summed per (touchpoint, stage) and per (touchpoint, channel), then each touchpoint takes
+    its most frequent stage and channel and is joined to the map."""
     map_sql, map_params = _map_condition(filters)
     sql = f"""
     tp_counts AS (
-        SELECT f.touchpoint, f.stage, f.channel, GROUPING(f.stage, f.channel) AS counted,
-               count(*) AS n
-        FROM sel f
-        WHERE f.touchpoint IS NOT NULL
-        GROUP BY GROUPING SETS ((f.touchpoint, f.stage), (f.touchpoint, f.channel))
+        SELECT touchpoint, stage, channel, count(*) AS n
+        FROM sel WHERE touchpoint IS NOT NULL
+        GROUP BY touchpoint, stage, channel
+    ), tp_stages AS (
+        SELECT touchpoint, stage, sum(n) AS n FROM tp_counts GROUP BY touchpoint, stage
+    ), tp_channels AS (
+        SELECT touchpoint, channel, sum(n) AS n FROM tp_counts GROUP BY touchpoint, channel
     ), tp_feedback AS (
-        SELECT touchpoint,
-               first(stage ORDER BY n DESC, stage)
-                   FILTER (WHERE counted = 1 AND stage IS NOT NULL) AS fb_stage,
-               first(channel ORDER BY n DESC, channel)
-                   FILTER (WHERE counted = 2 AND channel IS NOT NULL) AS fb_channel
-        FROM tp_counts
-        GROUP BY touchpoint
+        SELECT s.touchpoint, s.fb_stage, c.fb_channel
+        FROM (
+            SELECT touchpoint,
+                   first(stage ORDER BY n DESC, stage) FILTER (WHERE stage IS NOT NULL) AS fb_stage
+            FROM tp_stages GROUP BY touchpoint
+        ) s
+        JOIN (
+            SELECT touchpoint,
+                   first(channel ORDER BY n DESC, channel)
+                       FILTER (WHERE channel IS NOT NULL) AS fb_channel
+            FROM tp_channels GROUP BY touchpoint
+        ) c USING (touchpoint)
     ), touchpoint_frame AS (
         SELECT coalesce(mp.touchpoint, fb.touchpoint) AS touchpoint,
                coalesce(mp.stage, fb.fb_stage) AS stage,

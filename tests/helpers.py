@@ -9,11 +9,37 @@ from typing import Any
 from cxdash.workspace import Workspace
 
 FEEDBACK_COLUMNS = (
-    "import_id", "sheet", "source_row", "response_id", "response_key", "id_given", "respondent_id",
-    "ts", "stage", "touchpoint", "channel", "segments", "metric", "raw_value", "value",
-    "scale_min", "scale_max", "score", "comment", "language", "themes", "theme_source", "extra",
+    "import_id",
+    "sheet",
+    "source_row",
+    "response_id",
+    "response_key",
+    "id_given",
+    "respondent_id",
+    "ts",
+    "stage",
+    "touchpoint",
+    "channel",
+    "segments",
+    "metric",
+    "raw_value",
+    "value",
+    "scale_min",
+    "scale_max",
+    "score",
+    "comment",
+    "language",
+    "themes",
+    "theme_source",
+    "extra",
 )
-_SCALES = {"nps": (0.0, 10.0), "csat": (1.0, 5.0), "ces": (1.0, 7.0), "rating": (1.0, 5.0), "overall": (1.0, 5.0)}
+_SCALES = {
+    "nps": (0.0, 10.0),
+    "csat": (1.0, 5.0),
+    "ces": (1.0, 7.0),
+    "rating": (1.0, 5.0),
+    "overall": (1.0, 5.0),
+}
 
 
 def add_feedback(ws: Workspace, records: list[dict[str, Any]], import_id: str = "test") -> None:
@@ -82,8 +108,19 @@ def add_feedback(ws: Workspace, records: list[dict[str, Any]], import_id: str = 
 def add_touchpoints(ws: Workspace, records: list[dict[str, Any]]) -> None:
     """Insert touchpoint-map rows (``touchpoint`` required)."""
     cols = [
-        "touchpoint", "stage", "stage_order", "channel", "provider", "owner", "importance",
-        "pillar", "target", "target_unit", "target_metric", "description", "import_id",
+        "touchpoint",
+        "stage",
+        "stage_order",
+        "channel",
+        "provider",
+        "owner",
+        "importance",
+        "pillar",
+        "target",
+        "target_unit",
+        "target_metric",
+        "description",
+        "import_id",
     ]
     with ws.transaction() as cur:
         for r in records:

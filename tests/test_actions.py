@@ -8,10 +8,17 @@ from cxdash.workspace import Workspace
 
 
 def test_actions_are_stored_listed_and_closed(ws: Workspace) -> None:
-    later = add_action(ws, "Add a callback option", touchpoint="Call centre", owner="Customer service",
-                       due=date(2026, 12, 15), view="stage=Get+help")
-    sooner = add_action(ws, "  Show fees before booking  ", touchpoint="Payment and charges",
-                        due=date(2026, 12, 1))
+    later = add_action(
+        ws,
+        "Add a callback option",
+        touchpoint="Call centre",
+        owner="Customer service",
+        due=date(2026, 12, 15),
+        view="stage=Get+help",
+    )
+    sooner = add_action(
+        ws, "  Show fees before booking  ", touchpoint="Payment and charges", due=date(2026, 12, 1)
+    )
     undated = add_action(ws, "Review the loyalty scheme")
     actions = list_actions(ws)
     assert list(actions["action_id"]) == [sooner, later, undated]  # open first, by due date

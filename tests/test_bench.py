@@ -86,7 +86,7 @@ def test_pandas_mask_refuses_filters_it_cannot_apply() -> None:
 
 
 def test_analytics_group_reports_the_library_and_the_baseline(folder: Path) -> None:
-    rows = bench.bench_analytics(ROWS, repeat=2, baseline_repeat=1, folder=folder)
+    rows = bench.bench_analytics(ROWS, repeat=2, folder=folder)
     assert [r.group for r in rows] == ["analytics", "analytics"]
     library, baseline = rows
     assert library.seconds > 0 and library.p95 is not None and library.p95 >= library.seconds

@@ -29,10 +29,16 @@ def test_values_are_bound_never_formatted():
 
 def test_url_round_trip():
     f = Filters(
-        stages=["Join"], themes=["trust", "convenience"], channels=["App"],
+        stages=["Join"],
+        themes=["trust", "convenience"],
+        channels=["App"],
         segments={"Region": ["North", "South"], "Plan": ["Monthly"]}.items(),
-        date_from=date(2025, 1, 1), date_to=date(2025, 3, 31), min_n=50, languages=["vi"],
-        providers=["People"], touchpoints=["Sign-up form"],
+        date_from=date(2025, 1, 1),
+        date_to=date(2025, 3, 31),
+        min_n=50,
+        languages=["vi"],
+        providers=["People"],
+        touchpoints=["Sign-up form"],
     )
     assert Filters.from_query_params(f.to_query_params()) == f
     assert Filters.from_query_params({}) == Filters()
@@ -50,16 +56,40 @@ def test_reversed_dates_are_swapped():
 
 @pytest.fixture
 def small(ws: Workspace) -> Workspace:
-    add_touchpoints(ws, [{"touchpoint": "App", "provider": "Websites and electronic media"},
-                         {"touchpoint": "Desk", "provider": "People"}])
-    add_feedback(ws, [
-        {"metric": "csat", "value": 5, "stage": "Join", "touchpoint": "App", "channel": "App",
-         "themes": ["trust"], "segments": {"Region": "North"}, "language": "en",
-         "ts": date(2025, 1, 31)},
-        {"metric": "csat", "value": 1, "stage": "Help", "touchpoint": "Desk", "channel": "Store",
-         "themes": ["convenience", "respect"], "segments": {"Region": "South"}, "language": "vi",
-         "ts": date(2025, 2, 1)},
-    ])
+    add_touchpoints(
+        ws,
+        [
+            {"touchpoint": "App", "provider": "Websites and electronic media"},
+            {"touchpoint": "Desk", "provider": "People"},
+        ],
+    )
+    add_feedback(
+        ws,
+        [
+            {
+                "metric": "csat",
+                "value": 5,
+                "stage": "Join",
+                "touchpoint": "App",
+                "channel": "App",
+                "themes": ["trust"],
+                "segments": {"Region": "North"},
+                "language": "en",
+                "ts": date(2025, 1, 31),
+            },
+            {
+                "metric": "csat",
+                "value": 1,
+                "stage": "Help",
+                "touchpoint": "Desk",
+                "channel": "Store",
+                "themes": ["convenience", "respect"],
+                "segments": {"Region": "South"},
+                "language": "vi",
+                "ts": date(2025, 2, 1),
+            },
+        ],
+    )
     return ws
 
 

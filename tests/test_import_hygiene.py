@@ -37,7 +37,8 @@ def test_no_streamlit_import_statement_in_library():
     offenders = [
         str(p.relative_to(ROOT))
         for p in (ROOT / "cxdash").rglob("*.py")
-        if p.name != "ui.py" and "ui" not in p.relative_to(ROOT / "cxdash").parts[:-1]
+        if p.name != "ui.py"
+        and "ui" not in p.relative_to(ROOT / "cxdash").parts[:-1]
         and any(
             line.strip().startswith(("import streamlit", "from streamlit"))
             for line in p.read_text(encoding="utf-8").splitlines()

@@ -12,7 +12,13 @@ from cxdash.starter import ensure_sample_data
 from cxdash.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["pages/promise.py", "pages/journey.py", "pages/touchpoints.py", "pages/themes.py", "pages/data.py"]
+PAGES = [
+    "pages/promise.py",
+    "pages/journey.py",
+    "pages/touchpoints.py",
+    "pages/themes.py",
+    "pages/data.py",
+]
 TIMEOUT = 60
 
 
@@ -79,7 +85,9 @@ def test_promise_page_shows_kpis_with_n_and_the_weakest_touchpoints(sample_ws: P
     at = run_page(app(), PAGES[0])
     assert at.title[0].value.startswith("A clean, ready car near you")
     labels = [m.label for m in at.metric]
-    assert any(label.startswith("NPS") for label in labels) and any(label.startswith("CSAT") for label in labels)
+    assert any(label.startswith("NPS") for label in labels) and any(
+        label.startswith("CSAT") for label in labels
+    )
     captions = " ".join(c.value for c in at.caption)
     assert "n = 19,420" in captions  # NPS answers in the sample (wide + transactional)
     table = " ".join(m.value for m in at.markdown)
@@ -143,7 +151,9 @@ def test_themes_page_lists_comments_with_masked_personal_data(sample_ws: Path) -
 def test_import_flow_with_a_real_file(sample_ws: Path, real_data: Path) -> None:
     at = run_page(app(), "pages/data.py")
     content = (real_data / "skytrax_british_airways_reviews.csv").read_bytes()
-    at.file_uploader[0].set_value(("skytrax_british_airways_reviews.csv", content, "text/csv")).run()
+    at.file_uploader[0].set_value(
+        ("skytrax_british_airways_reviews.csv", content, "text/csv")
+    ).run()
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     go = next(b for b in at.button if b.label.startswith("Import "))
@@ -160,7 +170,9 @@ def test_import_flow_with_a_real_file(sample_ws: Path, real_data: Path) -> None:
 
 def test_a_bad_upload_gets_a_sentence_not_a_traceback(sample_ws: Path) -> None:
     at = run_page(app(), "pages/data.py")
-    at.file_uploader[0].set_value(("report.xlsx", b"%PDF-1.7\n%binary junk", "application/pdf")).run()
+    at.file_uploader[0].set_value(
+        ("report.xlsx", b"%PDF-1.7\n%binary junk", "application/pdf")
+    ).run()
     assert not at.exception
     assert any("not a spreadsheet" in e.value for e in at.error)
 
@@ -168,7 +180,9 @@ def test_a_bad_upload_gets_a_sentence_not_a_traceback(sample_ws: Path) -> None:
 def test_review_lets_the_user_move_the_header(sample_ws: Path) -> None:
     at = run_page(app(), "pages/data.py")
     content = (ROOT / "sample_data" / "journey_survey.xlsx").read_bytes()
-    at.file_uploader[0].set_value(("journey_survey.xlsx", content, "application/vnd.ms-excel")).run()
+    at.file_uploader[0].set_value(
+        ("journey_survey.xlsx", content, "application/vnd.ms-excel")
+    ).run()
     summary = at.dataframe[0].value
     assert summary.loc[0, "sheet"] == "Responses" and summary.loc[0, "header rows"] == 1
     assert summary.loc[0, "first data row"] == 5 and summary.loc[0, "rows"] == 8000

@@ -32,7 +32,9 @@ def test_a_bad_map_is_refused_and_the_old_one_kept(ws: Workspace) -> None:
 
 
 def test_promise_is_saved_with_its_reasons_in_order(ws: Workspace) -> None:
-    reasons = pd.DataFrame({"name": ["Always nearby", " ", "Fair"], "description": ["Close", None, None]})
+    reasons = pd.DataFrame(
+        {"name": ["Always nearby", " ", "Fair"], "description": ["Close", None, None]}
+    )
     assert save_promise(ws, "Cars near you.", "Meaning", reasons) == (
         "Saved the brand promise and 2 reasons to believe."
     )

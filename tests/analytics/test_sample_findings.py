@@ -50,7 +50,10 @@ def test_small_touchpoints_are_directional_and_unranked(sample_ws: Workspace) ->
 
 def test_planted_worsening_theme_shows_a_significant_decline(sample_ws: Workspace) -> None:
     start = sample.WORSENING_START
-    before = (date(start.year - (start.month <= 6), (start.month - 7) % 12 + 1, 1), start - timedelta(days=1))
+    before = (
+        date(start.year - (start.month <= 6), (start.month - 7) % 12 + 1, 1),
+        start - timedelta(days=1),
+    )
     last = (start, date(2026, 10, 31))
     result = compare_periods(
         sample_ws, Filters(), "csat", before, last, theme=sample.PLANTED_WORSENING_THEME
@@ -70,7 +73,15 @@ def test_moments_of_truth_are_the_planted_drivers(sample_ws: Workspace) -> None:
 
 def test_report_ranks_the_planted_touchpoints_first(sample_ws: Workspace) -> None:
     data = report(sample_ws, Filters())
-    assert {t["touchpoint"] for t in data["touchpoints"][:3]} == set(sample.PLANTED_WEAK_TOUCHPOINTS)
+    assert {t["touchpoint"] for t in data["touchpoints"][:3]} == set(
+        sample.PLANTED_WEAK_TOUCHPOINTS
+    )
     assert data["kpis"]["nps"]["n"] == 19420
-    assert -100 <= data["kpis"]["nps"]["ci_low"] < data["kpis"]["nps"]["value"] < data["kpis"]["nps"]["ci_high"] <= 100
+    assert (
+        -100
+        <= data["kpis"]["nps"]["ci_low"]
+        < data["kpis"]["nps"]["value"]
+        < data["kpis"]["nps"]["ci_high"]
+        <= 100
+    )
     assert any(t["theme"] == sample.PLANTED_WORSENING_THEME for t in data["themes"])
