@@ -266,6 +266,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("pages/touchpoints.py", "Touchpoints", ":material/target:", "touchpoints"),
     ("pages/themes.py", "Themes", ":material/forum:", "themes"),
     ("pages/data.py", "Data", ":material/upload_file:", "data"),
+    ("pages/map.py", "Map & promise", ":material/account_tree:", "map"),
 )
 
 

@@ -1,37 +1,41 @@
-"""Data: import exports (review the detected layout first), undo imports, edit the touchpoint map and promise."""
+"""Data: import exports (review the detected layout first) and undo imports."""
 
 import streamlit as st
 
 from cxdash import ui
-from cxdash.domain import PROVIDERS
 from cxdash.errors import CxdashError, ImportRejected
 from cxdash.ingest import review
 from cxdash.ingest.load import ImportOptions, import_prepared, list_imports, prepare, undo_import
 from cxdash.templates import feedback_template, touchpoint_map_template
-from cxdash.touchpoint_map import (
-    TARGET_METRICS,
-    TARGET_UNITS,
-    load_map,
-    load_promise,
-    save_map,
-    save_promise,
-)
 
 ui.setup_page()
 ws = ui.workspace()
-ui.page_header("Data", "Import survey, review or complaint exports (.xlsx, .xls, .csv, .tsv). Nothing is loaded until you press Import.")
-tab_import, tab_history, tab_map, tab_promise = st.tabs(["Import", "Import history", "Touchpoint map", "Brand promise"])
+ui.page_header(
+    "Data",
+    "Import survey, review or complaint exports (.xlsx, .xls, .csv, .tsv). Nothing is loaded until you press Import.",
+)
+tab_import, tab_history = st.tabs(["Import", "Import history"])
 
 
 def review_file(upload) -> None:
     """One uploaded file: detected layout, overrides, validation report, then Import."""
     key = f"up_{upload.file_id}"
-    kind = st.segmented_control("Holds", ["auto", "feedback", "touchpoints"], default="auto", key=f"{key}_kind",
-                                format_func={"auto": "Detect", "feedback": "Feedback", "touchpoints": "Touchpoint map"}.get)
+    kind = st.segmented_control(
+        "Holds",
+        ["auto", "feedback", "touchpoints"],
+        default="auto",
+        key=f"{key}_kind",
+        format_func={"auto": "Detect", "feedback": "Feedback", "touchpoints": "Touchpoint map"}.get,
+    )
     overrides = st.session_state.get(f"{key}_over") or None
     header_sheet, header = st.session_state.get(f"{key}_header", (None, None))
-    opts = ImportOptions(kind=kind or "auto", sheet=st.session_state.get(f"{key}_sheet") or header_sheet, overrides=overrides,
-                         reverse_ces=st.session_state.get(f"{key}_rev", False), header=header)
+    opts = ImportOptions(
+        kind=kind or "auto",
+        sheet=st.session_state.get(f"{key}_sheet") or header_sheet,
+        overrides=overrides,
+        reverse_ces=st.session_state.get(f"{key}_rev", False),
+        header=header,
+    )
     try:
         with st.spinner(f"Reading {upload.name} ..."):
             prepared = prepare(upload.getvalue(), upload.name, opts, ws)
@@ -43,15 +47,31 @@ def review_file(upload) -> None:
         return
     sheets = [s.name for s in prepared.workbook.sheets]
     if len(sheets) > 1:
-        st.selectbox("Sheet", [None, *sheets], key=f"{key}_sheet", format_func=lambda s: "Detected automatically" if s is None else s)
+        st.selectbox(
+            "Sheet",
+            [None, *sheets],
+            key=f"{key}_sheet",
+            format_func=lambda s: "Detected automatically" if s is None else s,
+        )
     st.dataframe(review.summary(prepared), hide_index=True, width="stretch")
     if len(prepared.sheets) == 1:
         plan, raw = prepared.sheets[0].plan, prepared.workbook.sheet(prepared.sheets[0].plan.sheet)
         c1, c2 = st.columns(2)
-        row = c1.number_input("Header starts on row", 1, len(raw.data) + raw.first_row, raw.first_row + plan.header_row, key=f"{key}_hrow_{plan.header_row}")
-        rows = c2.number_input("Header rows (0 = none)", 0, 3, plan.header_rows, key=f"{key}_hn_{plan.header_rows}")
+        row = c1.number_input(
+            "Header starts on row",
+            1,
+            len(raw.data) + raw.first_row,
+            raw.first_row + plan.header_row,
+            key=f"{key}_hrow_{plan.header_row}",
+        )
+        rows = c2.number_input(
+            "Header rows (0 = none)", 0, 3, plan.header_rows, key=f"{key}_hn_{plan.header_rows}"
+        )
         if (row, rows) != (raw.first_row + plan.header_row, plan.header_rows):
-            st.session_state[f"{key}_header"] = (plan.sheet if len(sheets) > 1 else None, (int(row), int(rows)))
+            st.session_state[f"{key}_header"] = (
+                plan.sheet if len(sheets) > 1 else None,
+                (int(row), int(rows)),
+            )
             st.rerun()
     for note in review.notes(prepared):
         st.caption(f"• {note}")
@@ -59,8 +79,16 @@ def review_file(upload) -> None:
         st.markdown(f"**Columns in '{s.plan.sheet}'** — change a role to correct the detection")
         detected = review.mapping_table(prepared, s.plan.sheet)
         edited = st.data_editor(
-            detected, key=f"{key}_map_{s.plan.sheet}", hide_index=True, width="stretch", disabled=["column", "why"],
-            column_config={"role": st.column_config.SelectboxColumn("role", options=review.role_choices(s.plan.kind), required=True)},
+            detected,
+            key=f"{key}_map_{s.plan.sheet}",
+            hide_index=True,
+            width="stretch",
+            disabled=["column", "why"],
+            column_config={
+                "role": st.column_config.SelectboxColumn(
+                    "role", options=review.role_choices(s.plan.kind), required=True
+                )
+            },
         )
         changes = review.overrides_from_table(edited, detected)
         if changes:
@@ -68,7 +96,9 @@ def review_file(upload) -> None:
             st.rerun()
         with st.expander(f"Preview of '{s.plan.sheet}'"):
             st.dataframe(review.preview(prepared, s.plan.sheet), width="stretch")
-    if prepared.kind == "feedback" and any(c.role == "ces" for s in prepared.sheets for c in s.plan.columns):
+    if prepared.kind == "feedback" and any(
+        c.role == "ces" for s in prepared.sheets for c in s.plan.columns
+    ):
         st.checkbox("The effort question is reversed (1 = very easy)", key=f"{key}_rev")
     bad = review.problems(prepared)
     if len(bad):
@@ -80,13 +110,17 @@ def review_file(upload) -> None:
     if st.button(f"Import {upload.name}", type="primary", key=f"{key}_go"):
         with st.status(f"Importing {upload.name} ...", expanded=False) as status:
             result = import_prepared(ws, prepared, opts)
-            status.update(label=result.message, state="error" if result.status == "rejected" else "complete")
+            status.update(
+                label=result.message, state="error" if result.status == "rejected" else "complete"
+            )
         st.session_state[f"{key}_done"] = result.message
         (st.error if result.status == "rejected" else st.success)(result.message)
 
 
 with tab_import:
-    uploads = st.file_uploader("Files", type=["xlsx", "xlsm", "xls", "csv", "tsv", "txt"], accept_multiple_files=True)
+    uploads = st.file_uploader(
+        "Files", type=["xlsx", "xlsm", "xls", "csv", "tsv", "txt"], accept_multiple_files=True
+    )
     for upload in uploads or []:
         with st.container(border=True):
             st.subheader(upload.name)
@@ -94,49 +128,41 @@ with tab_import:
                 st.success(st.session_state[f"up_{upload.file_id}_done"])
             else:
                 review_file(upload)
-    st.markdown("**Templates** — fill one in if your tool has no export, or to see the expected columns.")
+    st.markdown(
+        "**Templates** — fill one in if your tool has no export, or to see the expected columns."
+    )
     t1, t2 = st.columns(2)
-    t1.download_button("Feedback template (.xlsx)", feedback_template(), "cxdash_feedback_template.xlsx", icon=":material/download:")
-    t2.download_button("Touchpoint map template (.xlsx)", touchpoint_map_template(), "cxdash_touchpoint_map_template.xlsx", icon=":material/download:")
+    t1.download_button(
+        "Feedback template (.xlsx)",
+        feedback_template(),
+        "cxdash_feedback_template.xlsx",
+        icon=":material/download:",
+    )
+    t2.download_button(
+        "Touchpoint map template (.xlsx)",
+        touchpoint_map_template(),
+        "cxdash_touchpoint_map_template.xlsx",
+        icon=":material/download:",
+    )
 
 with tab_history:
     history = list_imports(ws)
     if history.empty:
         st.caption("No imports yet.")
     else:
-        shown = history[["import_id", "kind", "file_name", "sheet", "rows_loaded", "rows_rejected", "respondents", "imported_at", "undone_at"]]
-        st.dataframe(shown, hide_index=True, width="stretch")
+        st.dataframe(review.history(history), hide_index=True, width="stretch")
         live = history[history["undone_at"].isna()]
-        pick = st.selectbox("Undo an import", [None, *live["import_id"]], format_func=lambda i: "Choose an import" if i is None else f"{i} · {live.set_index('import_id').loc[i, 'file_name']}")
+        pick = st.selectbox(
+            "Undo an import",
+            [None, *live["import_id"]],
+            format_func=lambda i: (
+                "Choose an import"
+                if i is None
+                else f"{i} · {live.set_index('import_id').loc[i, 'file_name']}"
+            ),
+        )
         if pick and st.button(f"Undo import {pick}", type="primary"):
             try:
                 st.success(undo_import(ws, pick))
             except CxdashError as exc:
                 st.error(str(exc))
-
-with tab_map:
-    st.caption("Edit in place, then save. Stage order sets the journey order; importance is your stated weight.")
-    edited_map = st.data_editor(
-        load_map(ws), num_rows="dynamic", hide_index=True, width="stretch", key="map_editor",
-        column_config={
-            "provider": st.column_config.SelectboxColumn("provider", options=list(PROVIDERS)),
-            "target_unit": st.column_config.SelectboxColumn("target_unit", options=list(TARGET_UNITS)),
-            "target_metric": st.column_config.SelectboxColumn("target_metric", options=list(TARGET_METRICS)),
-        },
-    )
-    if st.button("Save touchpoint map", type="primary"):
-        try:
-            st.success(save_map(ws, edited_map))
-        except CxdashError as exc:
-            st.error(str(exc))
-
-with tab_promise:
-    current = load_promise(ws)
-    statement = st.text_input("Brand promise", current["statement"])
-    description = st.text_area("What it means", current["description"] or "")
-    reasons = st.data_editor(current["reasons"], num_rows="dynamic", hide_index=True, width="stretch", key="rtb_editor")
-    if st.button("Save brand promise", type="primary"):
-        try:
-            st.success(save_promise(ws, statement, description, reasons))
-        except CxdashError as exc:
-            st.error(str(exc))

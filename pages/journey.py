@@ -34,18 +34,33 @@ with cols[0]:
             delta_color="normal",
             help="The stage whose confirmed touchpoints fall furthest below target, weighted by importance.",
         )
-        st.caption(f"{weakest['confirmed']} touchpoints with enough responses · n = {int(weakest['n']):,}")
+        st.caption(
+            f"{weakest['confirmed']} touchpoints with enough responses · n = {int(weakest['n']):,}"
+        )
 with cols[1]:
     if not moments.empty:
-        basis = "derived from what drives the overall outcome" if moments["basis"].iloc[0] == "derived" else "stated in the touchpoint map"
+        basis = (
+            "derived from what drives the overall outcome"
+            if moments["basis"].iloc[0] == "derived"
+            else "stated in the touchpoint map"
+        )
         st.markdown(
-            "**Moments of truth** ★ (" + basis + "):  \n"
-            + "  \n".join(f"{i + 1}. {t} — {s}" for i, (t, s) in enumerate(zip(moments["touchpoint"], moments["stage"], strict=True)))
+            "**Moments of truth** ★ ("
+            + basis
+            + "):  \n"
+            + "  \n".join(
+                f"{i + 1}. {t} — {s}"
+                for i, (t, s) in enumerate(
+                    zip(moments["touchpoint"], moments["stage"], strict=True)
+                )
+            )
         )
 
 st.subheader("Stage × touchpoint")
 ui.render_chart(charts.journey_heatmap(matrix, moments=list(moments["touchpoint"])), key="journey")
 
 st.subheader("Stage × channel")
-ui.render_chart(charts.stage_channel_heatmap(ui.query(stage_channel_matrix, filters)), key="channels")
+ui.render_chart(
+    charts.stage_channel_heatmap(ui.query(stage_channel_matrix, filters)), key="channels"
+)
 ui.directional_note(filters.min_n)

@@ -28,13 +28,17 @@ for col, (_, k) in zip(tiles, headline.iterrows(), strict=True):
     change = changes.get(k["kpi"], {})
     with col.container(border=True, height="stretch"):
         if k["n"] == 0:
-            st.metric(SHORT[k["kpi"]], "–", help="No responses with this measure under these filters.")
+            st.metric(
+                SHORT[k["kpi"]], "–", help="No responses with this measure under these filters."
+            )
             continue
         delta = change.get("difference")
         st.metric(
             SHORT[k["kpi"]] + (" (directional)" if k["directional"] else ""),
             ui.fmt_value(k["value"], k["unit"]),
-            delta=None if delta is None else ("no change" if abs(delta) < 0.05 else f"{delta:+.1f}") + " vs previous",
+            delta=None
+            if delta is None
+            else ("no change" if abs(delta) < 0.05 else f"{delta:+.1f}") + " vs previous",
             delta_color="normal" if change.get("significant") else "off",
             delta_arrow="off" if delta is None or abs(delta) < 0.05 else "auto",
             help=change.get("message"),
@@ -57,16 +61,32 @@ by_pillar = keeping.set_index("pillar") if not keeping.empty else None
 overall = keeping[keeping["is_overall"]] if not keeping.empty else keeping
 for col, rtb in zip(st.columns(max(1, len(reasons) + 1)), [*reasons, None], strict=False):
     name = rtb["name"] if rtb else OVERALL_PILLAR
-    row = overall.iloc[0] if rtb is None and len(overall) else (
-        by_pillar.loc[name] if by_pillar is not None and name in by_pillar.index else None)
+    row = (
+        overall.iloc[0]
+        if rtb is None and len(overall)
+        else (by_pillar.loc[name] if by_pillar is not None and name in by_pillar.index else None)
+    )
     with col.container(border=True, height="stretch"):
-        kept = "–" if row is None or row["kept_pct"] != row["kept_pct"] else f"{row['kept_pct']:.0f}% kept"
-        st.markdown(f"**{name}**", help=rtb.get("description") if rtb else "Across every touchpoint of the map and the feedback, with or without a reason to believe.")
+        kept = (
+            "–"
+            if row is None or row["kept_pct"] != row["kept_pct"]
+            else f"{row['kept_pct']:.0f}% kept"
+        )
+        st.markdown(
+            f"**{name}**",
+            help=rtb.get("description")
+            if rtb
+            else "Across every touchpoint of the map and the feedback, with or without a reason to believe.",
+        )
         st.metric(name, kept, label_visibility="collapsed")
         if row is not None:
-            st.caption(f"{int(row['meets'])} of {int(row['confirmed'])} confirmed touchpoints meet the promise"
-                       + (f" · {int(row['too_few'])} with too few responses" if row["too_few"] else ""))
-st.caption("Kept = importance-weighted share of confirmed touchpoints whose score meets the promise target.")
+            st.caption(
+                f"{int(row['meets'])} of {int(row['confirmed'])} confirmed touchpoints meet the promise"
+                + (f" · {int(row['too_few'])} with too few responses" if row["too_few"] else "")
+            )
+st.caption(
+    "Kept = importance-weighted share of confirmed touchpoints whose score meets the promise target."
+)
 
 # -- Five weakest touchpoints ------------------------------------------------------------------
 st.subheader("Where the promise breaks: the weakest touchpoints")
@@ -88,11 +108,27 @@ else:
         "|---|---|---|---|---|---|---|---|---|\n" + "\n".join(rows),
         unsafe_allow_html=True,
     )
-    st.page_link("pages/touchpoints.py", label="See every touchpoint against the promise", icon=":material/arrow_forward:")
+    st.page_link(
+        "pages/touchpoints.py",
+        label="See every touchpoint against the promise",
+        icon=":material/arrow_forward:",
+    )
 actions = list_actions(ui.workspace(), status="open")
 if len(actions):
     st.subheader("Actions captured")
-    st.dataframe(actions[["touchpoint", "text", "owner", "due", "created_at"]], hide_index=True, width="stretch",
-                 column_config={"text": "Action", "created_at": st.column_config.DatetimeColumn("Captured", format="YYYY-MM-DD")})
-    st.download_button("Download actions (.csv)", actions.to_csv(index=False).encode("utf-8"), "cxdash_actions.csv", icon=":material/download:")
+    st.dataframe(
+        actions[["touchpoint", "text", "owner", "due", "created_at"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "text": "Action",
+            "created_at": st.column_config.DatetimeColumn("Captured", format="YYYY-MM-DD"),
+        },
+    )
+    st.download_button(
+        "Download actions (.csv)",
+        actions.to_csv(index=False).encode("utf-8"),
+        "cxdash_actions.csv",
+        icon=":material/download:",
+    )
 ui.directional_note(filters.min_n)

@@ -22,13 +22,20 @@ if rated.empty:
     ui.empty_state()
     st.stop()
 
-event = ui.render_chart(charts.gap_chart(rated, selected=ui.page_param("tp")), key="gap", selection="touchpoint")
+event = ui.render_chart(
+    charts.gap_chart(rated, selected=ui.page_param("tp")), key="gap", selection="touchpoint"
+)
 clicked = ui.selected_value(event, "touchpoint", "touchpoint")
 splits = card.attrs.get("ipa_splits", {})
 event = ui.render_chart(charts.ipa_chart(rated, splits), key="ipa", selection="touchpoint")
 clicked = ui.selected_value(event, "touchpoint", "touchpoint") or clicked
 ranked = rated[rated["rank"].notna()].sort_values("rank").head(5)
-st.caption("#: priority rank — " + " · ".join(f"#{int(r)} {n}" for r, n in zip(ranked["rank"], ranked["touchpoint"], strict=True)))
+st.caption(
+    "#: priority rank — "
+    + " · ".join(
+        f"#{int(r)} {n}" for r, n in zip(ranked["rank"], ranked["touchpoint"], strict=True)
+    )
+)
 if splits:
     st.caption(
         f"Split at the promise target (gap 0) and at the mean importance ({splits['importance']:.2f}). "
@@ -40,8 +47,11 @@ if clicked and clicked != ui.page_param("tp"):
 names = list(rated["touchpoint"])
 current = ui.page_param("tp")
 choice = st.selectbox(
-    "Touchpoint detail", names, index=names.index(current) if current in names else None,
-    placeholder="Choose a touchpoint, or click one in a chart", key=f"tp_pick_{current}",
+    "Touchpoint detail",
+    names,
+    index=names.index(current) if current in names else None,
+    placeholder="Choose a touchpoint, or click one in a chart",
+    key=f"tp_pick_{current}",
 )
 if choice != current:
     ui.set_page_param("tp", choice)
@@ -60,16 +70,27 @@ st.markdown(
     unsafe_allow_html=True,
 )
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(f"Score ({t['metric'].upper()})", ui.fmt_value(t["score"], unit), help="In the unit of the promise target.")
-c2.metric("Promise target" + (" (default)" if t["target_is_default"] else ""), ui.fmt_value(t["target"], unit))
+c1.metric(
+    f"Score ({t['metric'].upper()})",
+    ui.fmt_value(t["score"], unit),
+    help="In the unit of the promise target.",
+)
+c2.metric(
+    "Promise target" + (" (default)" if t["target_is_default"] else ""),
+    ui.fmt_value(t["target"], unit),
+)
 c3.metric("Gap", ui.fmt_gap(t["gap"], unit))
 c4.metric("Responses", f"{int(t['n']):,}" + (" (directional)" if t["directional"] else ""))
-st.caption(f"95% interval: {ui.fmt_value(t['ci_low'], unit)} to {ui.fmt_value(t['ci_high'], unit)}.")
+st.caption(
+    f"95% interval: {ui.fmt_value(t['ci_low'], unit)} to {ui.fmt_value(t['ci_high'], unit)}."
+)
 
 only = filters.with_(touchpoints=(choice,))
 st.subheader("Trend")
 # By touchpoint, so the line is the touchpoint's own target, in the scorecard's unit.
-trend = ui.query(series, only, metric=t["metric"], by="touchpoint", grain="month", unit=unit).drop(columns="group")
+trend = ui.query(series, only, metric=t["metric"], by="touchpoint", grain="month", unit=unit).drop(
+    columns="group"
+)
 ui.render_chart(charts.trend_chart(trend, value_title=t["metric"].upper()), key="tp_trend")
 st.subheader("What customers talk about")
 ui.render_chart(charts.theme_mix_chart(ui.query(theme_table, only)), key="tp_themes")
@@ -81,7 +102,14 @@ with st.expander("Capture an action for this touchpoint"), st.form("action", cle
     when = due.date_input("Due", value=None)
     if st.form_submit_button("Save action", type="primary"):
         try:
-            add_action(ui.workspace(), text, touchpoint=choice, owner=owner, due=when, view=ui.current_view())
+            add_action(
+                ui.workspace(),
+                text,
+                touchpoint=choice,
+                owner=owner,
+                due=when,
+                view=ui.current_view(),
+            )
             st.success("Saved. Open actions are listed on the Promise page.")
         except CxdashError as exc:
             st.error(str(exc))
@@ -93,5 +121,9 @@ if page.empty:
 for _, v in page.iterrows():
     ui.verbatim(v)
 if total > len(page):
-    st.page_link("pages/themes.py", label=f"All {total:,} comments on the Themes page", icon=":material/forum:")
+    st.page_link(
+        "pages/themes.py",
+        label=f"All {total:,} comments on the Themes page",
+        icon=":material/forum:",
+    )
 ui.directional_note(filters.min_n)

@@ -18,6 +18,7 @@ PAGES = [
     "pages/touchpoints.py",
     "pages/themes.py",
     "pages/data.py",
+    "pages/map.py",
 ]
 TIMEOUT = 60
 
@@ -73,7 +74,7 @@ def test_every_page_renders_on_sample_data(sample_ws: Path, page: str) -> None:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_on_an_empty_workspace(empty_ws: Path, page: str) -> None:
     at = run_page(app(), page)
-    if page != "pages/data.py":
+    if page not in ("pages/data.py", "pages/map.py"):
         assert any("No responses match" in i.value or "No comments" in i.value for i in at.info)
 
 

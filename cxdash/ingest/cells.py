@@ -79,27 +79,35 @@ class Cells:
             self._tables[key] = [fn(u) for u in uniques] + [fn(None)]
         return broadcast(self._tables[key], codes, self.data.index, dtype)
 
-    def text(self, j: Any) -> pd.Series:
-        """Cells as trimmed strings, None for empty (see :func:`cell_text`)."""
-        codes, uniques = self.factorized(j)
+    def _text_table(self, j: Any) -> list[str | None]:
+        """:func:`cell_text` of each distinct value of column ``j``, then None (a missing cell)."""
+        _, uniques = self.factorized(j)
         key = (j, cell_text)
         if key not in self._tables:
             self._tables[key] = [*_texts(uniques), None]
-        return broadcast(self._tables[key], codes, self.data.index, object)
+        return self._tables[key]
+
+    def text(self, j: Any) -> pd.Series:
+        """Cells as trimmed strings, None for empty (see :func:`cell_text`)."""
+        table = self._text_table(j)
+        return broadcast(table, self.factorized(j)[0], self.data.index, object)
 
     def matches(self, j: Any, pattern: str) -> pd.Series:
         """Whether each cell's text matches ``pattern`` (an RE2 regex, case-insensitive)."""
         codes, _ = self.factorized(j)
-        self.text(j)
-        texts = pa.array(self._tables[(j, cell_text)], type=pa.string())
+        texts = pa.array(self._text_table(j), type=pa.string())
         hit = pc.match_substring_regex(texts, pattern, ignore_case=True)
         table = np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
         return pd.Series(table[codes], index=self.data.index)
 
     def blank_rows(self) -> pd.Series:
+        """Rows whose every cell is empty (or only spaces)."""
         blank = np.ones(len(self.data), dtype=bool)
         for j in self.data.columns:
-            blank &= self.text(j).isna().to_numpy()
+            if not blank.any():
+                break
+            empty = np.array([text is None for text in self._text_table(j)], dtype=bool)
+            blank &= empty[self.factorized(j)[0]]  # code -1 (a missing cell) takes the last
         return pd.Series(blank, index=self.data.index)
 
     def subset(self, keep: pd.Series) -> Cells:

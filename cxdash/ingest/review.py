@@ -114,3 +114,21 @@ def problems(prepared: Prepared) -> pd.DataFrame:
 
 def notes(prepared: Prepared) -> list[str]:
     return list(dict.fromkeys(prepared.warnings + [w for s in prepared.sheets for w in s.warnings]))
+
+
+HISTORY_COLUMNS: tuple[str, ...] = (
+    "import_id",
+    "kind",
+    "file_name",
+    "sheet",
+    "rows_loaded",
+    "rows_rejected",
+    "respondents",
+    "imported_at",
+    "undone_at",
+)
+
+
+def history(imports: pd.DataFrame) -> pd.DataFrame:
+    """The import history as the Data page lists it (from :func:`list_imports`)."""
+    return imports[list(HISTORY_COLUMNS)]

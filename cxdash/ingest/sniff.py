@@ -312,11 +312,11 @@ def _frame_from_rows(rows: list[list[Any]]) -> pd.DataFrame:
     """Cells as an object DataFrame: "" -> None, trailing empty rows/columns dropped."""
     if not rows:
         return _empty_frame()
-    width = max(len(r) for r in rows)
-    if any(len(r) != width for r in rows):
-        rows = [r + [None] * (width - len(r)) for r in rows]
-    cells = np.empty((len(rows), width), dtype=object)
-    cells[:] = rows
+    cells = np.array(rows, dtype=object)
+    if cells.ndim != 2:  # rows of different lengths (or of lists): pad them to one width
+        width = max(len(r) for r in rows)
+        cells = np.empty((len(rows), width), dtype=object)
+        cells[:] = [[*r, *([None] * (width - len(r)))] for r in rows]
     return _tidy_cells(cells)
 
 

@@ -315,6 +315,8 @@ FEEDBACK_PHRASES: SynonymTable = {
         "满意": 0.6,
     },
     "ces": {
+        "ces": 0.8,  # "CES (1-7)", "CES score"
+        "customer effort": 0.8,
         "effort": 0.75,
         "easy to": 0.7,
         "how easy": 0.7,

@@ -242,7 +242,9 @@ def _response_keys(
                 [import_id],
             ).fetchall()
         )
-    given = pd.Series(uniques, dtype=object).map(earlier).to_numpy(dtype=float, na_value=np.nan)
+    given = np.full(len(uniques), np.nan)
+    if earlier:
+        given = pd.Series(uniques, dtype=object).map(earlier).to_numpy(dtype=float, na_value=np.nan)
     new = np.isnan(given)
     base = int(cur.execute("SELECT coalesce(max(response_key), 0) FROM feedback").fetchall()[0][0])
     keys = np.empty(len(uniques), dtype=np.int64)

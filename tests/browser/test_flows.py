@@ -36,11 +36,13 @@ except ImportError:
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=ACTION_TIMEOUT_MS)  # generous: a cold query can take seconds
 
+# Menu entry -> page title and URL path.
 PAGE_TITLES = {
-    "Journey": "Customer journey",
-    "Touchpoints": "Touchpoints",
-    "Themes": "Experience themes",
-    "Data": "Data",
+    "Journey": ("Customer journey", "journey"),
+    "Touchpoints": ("Touchpoints", "touchpoints"),
+    "Themes": ("Experience themes", "themes"),
+    "Data": ("Data", "data"),
+    "Map & promise": ("Map & promise", "map"),
 }
 KPI_LABELS = ("NPS", "CSAT", "CES", "Overall")
 # A combination of filters with plenty of CSAT answers in the bundled sample.
@@ -246,18 +248,20 @@ def test_every_page_opens(
         assert tile_value(page, kpi) != "–", f"the {kpi} tile shows no figure"
     screenshot(page, tall=True, step="promise")
 
-    for nav, title in PAGE_TITLES.items():
+    for nav, (title, path) in PAGE_TITLES.items():
         go_to(page, nav)
         expect_title(page, title)
-        assert urlparse(page.url).path == f"/{nav.lower()}"
+        assert urlparse(page.url).path == f"/{path}"
         expect_no_error(page)
-        if nav != "Data":
+        if nav == "Data":
+            expect(page.locator('[data-testid="stFileUploaderDropzone"]')).to_be_visible()
+        elif nav == "Map & promise":
+            expect(page.get_by_role("button", name="Save touchpoint map")).to_be_visible()
+        else:
             charts = page.locator('[data-testid="stVegaLiteChart"] svg')
             expect(charts.first).to_be_visible()
             expect(page.get_by_text("No responses match these filters.")).to_have_count(0)
-        else:
-            expect(page.locator('[data-testid="stFileUploaderDropzone"]')).to_be_visible()
-        screenshot(page, tall=True, step=nav.lower())
+        screenshot(page, tall=True, step=path)
 
 
 def test_sidebar_filters_change_figures_and_follow_navigation(
@@ -285,7 +289,7 @@ def test_sidebar_filters_change_figures_and_follow_navigation(
     screenshot(page, tall=True, step="promise")
 
     go_to(page, "Journey")
-    expect_title(page, PAGE_TITLES["Journey"])
+    expect_title(page, PAGE_TITLES["Journey"][0])
     expect_no_error(page)
     assert chosen(page, "Journey stage") == [STAGE]
     assert chosen(page, "Experience theme") == [THEME.capitalize()]
@@ -301,7 +305,7 @@ def test_clicking_a_touchpoint_opens_its_detail(
     page: Page, app_server: AppServer, sample_workspace: Path, screenshot: Callable[..., Path]
 ) -> None:
     open_app(page, f"{app_server.url}/touchpoints")
-    expect_title(page, PAGE_TITLES["Touchpoints"])
+    expect_title(page, PAGE_TITLES["Touchpoints"][0])
     assert "tp" not in query(page)
     expect(page.get_by_role("heading", level=3, name="Trend", exact=True)).to_have_count(0)
 
@@ -359,7 +363,7 @@ def test_upload_adds_a_new_channel(
         tmp_path / "kiosk_feedback.xlsx", rows=40, start=last_day + timedelta(days=2)
     )
     open_app(page, f"{private_app_server.url}/data")
-    expect_title(page, PAGE_TITLES["Data"])
+    expect_title(page, PAGE_TITLES["Data"][0])
 
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(upload)
     wait_idle(page)

@@ -77,6 +77,22 @@ def _long_row(i: int) -> list[object]:
 VI_EXPECTED = ["response_id", "timestamp", "touchpoint", "channel", "nps", "csat", "ces", "comment"]
 
 
+@pytest.mark.parametrize(
+    ("header", "role"),
+    [
+        ("CSAT (1-5)", "csat"),
+        ("CES (1-7)", "ces"),
+        ("CES score", "ces"),
+        ("Customer effort (1-7)", "ces"),
+        ("NPS (0-10)", "nps"),
+    ],
+)
+def test_metric_headers_with_a_scale_in_brackets(header: str, role: str) -> None:
+    top = {"csat": 5, "ces": 7, "nps": 10}[role]
+    plan = plan_sheet(survey(["Response ID", header], lambda i: [f"R{i}", i % top + 1]))
+    assert roles(plan)[header] == role
+
+
 def test_vietnamese_headers_with_diacritics() -> None:
     header = [
         "Mã phản hồi",
