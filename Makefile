@@ -25,6 +25,7 @@ run: $(VENV)/.run-deps
 ## test: lint and run the whole test suite (unit, AppTest and browser tests)
 test: $(VENV)/.dev-deps
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-deps

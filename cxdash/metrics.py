@@ -53,7 +53,6 @@ from cxdash.workspace import Workspace
 
 T = TypeVar("T")
 
-
 METRICS: tuple[str, ...] = ("nps", "csat", "ces", "rating", "overall")
 KPI_METRICS: tuple[str, ...] = ("nps", "csat", "ces", "overall")
 UNITS: tuple[str, ...] = ("mean", "share", "nps", "score")
@@ -584,7 +583,12 @@ def as_text(values: Any) -> np.ndarray:
     if isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
         return np.asarray(values.to_numpy(dtype=object, na_value=None), dtype=object)
     array = np.asarray(values, dtype=object)
-    return np.array([None if v is None or v != v else v for v in array], dtype=object)
+    return np.array([None if _missing(v) else v for v in array], dtype=object)
+
+
+def _missing(value: Any) -> bool:
+    """None, NA or a float NaN."""
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def is_in(values: Any, choices: Sequence[Any]) -> np.ndarray:
