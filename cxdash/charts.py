@@ -768,9 +768,29 @@ def journey_heatmap(
     )
 
 
+# A stage name longer than this breaks onto one line per word ("Return & pay" stays together).
+STAGE_LABEL_CHARS = 11
+_STAGE_LABEL = (
+    f"length(datum.label) > {STAGE_LABEL_CHARS}"
+    " ? split(replace(datum.label, ' & ', '\u00a0&\u00a0'), ' ') : datum.label"
+)
+
+
+STAGE_LABEL_LINE_HEIGHT = 14
+
+
+def _stage_label_lines(stage: str) -> int:
+    """How many lines :data:`_STAGE_LABEL` writes ``stage`` on."""
+    if len(stage) <= STAGE_LABEL_CHARS:
+        return 1
+    return len(stage.replace(" & ", "\u00a0&\u00a0").split(" "))
+
+
 def _stage_x(stages: list[str]) -> alt.X:
-    """Journey stages across the top, in journey order; multi-word names break onto lines
-    so neighbouring columns never overlap."""
+    """Journey stages across the top, in journey order; long names break onto lines so
+    neighbouring columns never overlap. A top axis writes extra lines downwards, so the
+    labels are lifted by the extra lines to stay clear of the first row."""
+    extra = max((_stage_label_lines(s) for s in stages), default=1) - 1
     return alt.X(
         "stage:N",
         sort=stages,
@@ -780,7 +800,9 @@ def _stage_x(stages: list[str]) -> alt.X:
             labelAngle=0,
             labelLimit=150,
             labelFontWeight="bold",
-            labelExpr="split(datum.label, ' ')",
+            labelLineHeight=STAGE_LABEL_LINE_HEIGHT,
+            labelPadding=3 + extra * STAGE_LABEL_LINE_HEIGHT,
+            labelExpr=_STAGE_LABEL,
         ),
     )
 

@@ -525,6 +525,18 @@ def test_stage_channel_heatmap_orders_stages_and_shows_n():
     assert rect["encoding"]["color"]["condition"]["scale"]["domainMid"] == 0
 
 
+def test_long_stage_names_break_onto_lines_lifted_clear_of_the_first_row():
+    short = spec_of(charts.journey_heatmap(make_journey()))
+    axis = next(u for u in units(short))["encoding"]["x"]["axis"]
+    assert axis["labelPadding"] == 3  # "Find a car", "Get help": one line each
+    assert "split(" in axis["labelExpr"] and axis["orient"] == "top"
+    matrix = make_journey().replace({"stage": {"Get help": "Manage account"}})
+    axis = next(u for u in units(spec_of(charts.journey_heatmap(matrix))))["encoding"]["x"]["axis"]
+    assert axis["labelPadding"] == 3 + charts.STAGE_LABEL_LINE_HEIGHT  # two lines
+    assert charts._stage_label_lines("Return & pay") == 1 == charts._stage_label_lines("Drive")
+    assert charts._stage_label_lines("Return & pay the bill") == 3
+
+
 # -- trends --------------------------------------------------------------------------------------
 def test_trend_chart_draws_band_line_points_and_labelled_target():
     spec = spec_of(charts.trend_chart(make_series(), value_title="NPS"))
