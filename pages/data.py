@@ -54,24 +54,18 @@ def review_file(upload) -> None:
             format_func=lambda s: "Detected automatically" if s is None else s,
         )
     st.dataframe(review.summary(prepared), hide_index=True, width="stretch")
-    if len(prepared.sheets) == 1:
-        plan, raw = prepared.sheets[0].plan, prepared.workbook.sheet(prepared.sheets[0].plan.sheet)
+    header = review.header_position(prepared)
+    if header is not None:
         c1, c2 = st.columns(2)
         row = c1.number_input(
-            "Header starts on row",
-            1,
-            len(raw.data) + raw.first_row,
-            raw.first_row + plan.header_row,
-            key=f"{key}_hrow_{plan.header_row}",
+            "Header starts on row", 1, header.last_row, header.first_row, key=f"{key}_hrow_{header}"
         )
         rows = c2.number_input(
-            "Header rows (0 = none)", 0, 3, plan.header_rows, key=f"{key}_hn_{plan.header_rows}"
+            "Header rows (0 = none)", 0, 3, header.rows, key=f"{key}_hn_{header}"
         )
-        if (row, rows) != (raw.first_row + plan.header_row, plan.header_rows):
-            st.session_state[f"{key}_header"] = (
-                plan.sheet if len(sheets) > 1 else None,
-                (int(row), int(rows)),
-            )
+        if (row, rows) != (header.first_row, header.rows):
+            sheet = header.sheet if len(sheets) > 1 else None
+            st.session_state[f"{key}_header"] = (sheet, (int(row), int(rows)))
             st.rerun()
     for note in review.notes(prepared):
         st.caption(f"• {note}")
@@ -96,13 +90,11 @@ def review_file(upload) -> None:
             st.rerun()
         with st.expander(f"Preview of '{s.plan.sheet}'"):
             st.dataframe(review.preview(prepared, s.plan.sheet), width="stretch")
-    if prepared.kind == "feedback" and any(
-        c.role == "ces" for s in prepared.sheets for c in s.plan.columns
-    ):
+    if review.asks_ces_direction(prepared):
         st.checkbox("The effort question is reversed (1 = very easy)", key=f"{key}_rev")
     bad = review.problems(prepared)
     if len(bad):
-        st.warning(f"{bad['row'].nunique():,} row(s) will be rejected; the other rows load.")
+        st.warning(review.rejected_sentence(bad))
         st.dataframe(bad, hide_index=True, width="stretch", height=min(300, 40 + 35 * len(bad)))
     if overrides and st.button("Forget my column changes", key=f"{key}_reset"):
         st.session_state.pop(f"{key}_over", None)

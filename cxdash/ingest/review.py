@@ -6,6 +6,7 @@ edited mapping table back into the overrides ``prepare()`` takes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -132,3 +133,36 @@ HISTORY_COLUMNS: tuple[str, ...] = (
 def history(imports: pd.DataFrame) -> pd.DataFrame:
     """The import history as the Data page lists it (from :func:`list_imports`)."""
     return imports[list(HISTORY_COLUMNS)]
+
+
+@dataclass(frozen=True)
+class HeaderPosition:
+    """Where the header of a one-sheet import is, in the row numbers the user sees."""
+
+    sheet: str
+    first_row: int  # the header's first row (1 = the sheet's first row)
+    rows: int  # header rows (0 = none)
+    last_row: int  # the sheet's last row
+
+
+def header_position(prepared: Prepared) -> HeaderPosition | None:
+    """The detected header of a one-sheet import (None when several sheets load)."""
+    if len(prepared.sheets) != 1:
+        return None
+    plan = prepared.sheets[0].plan
+    raw = prepared.workbook.sheet(plan.sheet)
+    return HeaderPosition(
+        plan.sheet, raw.first_row + plan.header_row, plan.header_rows, len(raw.data) + raw.first_row
+    )
+
+
+def asks_ces_direction(prepared: Prepared) -> bool:
+    """Whether the import has an effort (CES) question whose direction the user may reverse."""
+    return prepared.kind == "feedback" and any(
+        c.role == "ces" for s in prepared.sheets for c in s.plan.columns
+    )
+
+
+def rejected_sentence(problems_table: pd.DataFrame) -> str:
+    """What :func:`problems` means for the import, in a sentence."""
+    return f"{problems_table['row'].nunique():,} row(s) will be rejected; the other rows load."
