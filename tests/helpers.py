@@ -6,33 +6,11 @@ import json
 from datetime import datetime
 from typing import Any
 
+from cxdash.ingest.map_rows import MAP_COLUMNS
+from cxdash.sample import FEEDBACK_FRAME_COLUMNS
 from cxdash.workspace import Workspace
 
-FEEDBACK_COLUMNS = (
-    "import_id",
-    "sheet",
-    "source_row",
-    "response_id",
-    "response_key",
-    "id_given",
-    "respondent_id",
-    "ts",
-    "stage",
-    "touchpoint",
-    "channel",
-    "segments",
-    "metric",
-    "raw_value",
-    "value",
-    "scale_min",
-    "scale_max",
-    "score",
-    "comment",
-    "language",
-    "themes",
-    "theme_source",
-    "extra",
-)
+FEEDBACK_COLUMNS = FEEDBACK_FRAME_COLUMNS  # the feedback table's columns, in order
 _SCALES = {
     "nps": (0.0, 10.0),
     "csat": (1.0, 5.0),
@@ -107,21 +85,7 @@ def add_feedback(ws: Workspace, records: list[dict[str, Any]], import_id: str = 
 
 def add_touchpoints(ws: Workspace, records: list[dict[str, Any]]) -> None:
     """Insert touchpoint-map rows (``touchpoint`` required)."""
-    cols = [
-        "touchpoint",
-        "stage",
-        "stage_order",
-        "channel",
-        "provider",
-        "owner",
-        "importance",
-        "pillar",
-        "target",
-        "target_unit",
-        "target_metric",
-        "description",
-        "import_id",
-    ]
+    cols = list(MAP_COLUMNS)
     with ws.transaction() as cur:
         for r in records:
             cur.execute(

@@ -174,7 +174,7 @@ def _target(v: Any, metric: str | None) -> tuple[float, str | None]:
 # ---------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------
-_MAP_COLUMNS = (
+MAP_COLUMNS: tuple[str, ...] = (  # the touchpoints table's columns a map import writes
     "touchpoint",
     "stage",
     "stage_order",
@@ -201,11 +201,11 @@ def write_touchpoints(cur: Any, map_rows: pd.DataFrame) -> None:
     """Replace the touchpoint map, then align feedback stages with it."""
     cur.execute("DELETE FROM touchpoints")
     if len(map_rows):
-        frame = map_rows.reindex(columns=list(_MAP_COLUMNS))
+        frame = map_rows.reindex(columns=list(MAP_COLUMNS))
         frame = frame.astype(object).where(frame.notna(), None)
         cur.register("_map", frame)
         cur.execute(
-            f"INSERT INTO touchpoints ({', '.join(_MAP_COLUMNS)}) SELECT {', '.join(_MAP_COLUMNS)} FROM _map"
+            f"INSERT INTO touchpoints ({', '.join(MAP_COLUMNS)}) SELECT {', '.join(MAP_COLUMNS)} FROM _map"
         )
         cur.unregister("_map")
     sync_feedback_with_map(cur)
